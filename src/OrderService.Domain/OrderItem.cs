@@ -1,0 +1,47 @@
+namespace OrderService.Domain;
+
+/// <summary>An item of an order and where its units are. Changed only through
+/// <see cref="Order"/>.</summary>
+public sealed class OrderItem
+{
+    private readonly List<UnitCharge> _unitCharges = [];
+
+    private OrderItem() { } // for EF Core
+
+    internal OrderItem(NewOrderItem item)
+    {
+        Id = item.OrderItemId;
+        Sku = item.Sku;
+        Title = item.Title;
+        QuantityOrdered = item.Quantity;
+        _unitCharges.AddRange(item.UnitCharges.OrderBy(c => c.Component));
+    }
+
+    /// <summary>The marketplace's identifier of the item, unique within the order.</summary>
+    public string Id { get; private set; } = "";
+
+    public string Sku { get; private set; } = "";
+
+    public string Title { get; private set; } = "";
+
+    public int QuantityOrdered { get; private set; }
+
+    public int QuantityShipped { get; private set; }
+
+    public int QuantityCanceled { get; private set; }
+
+    public int QuantityUnshipped => QuantityOrdered - QuantityShipped - QuantityCanceled;
+
+    /// <summary>What one unit was charged, per component.</summary>
+    public IReadOnlyList<UnitCharge> UnitCharges => _unitCharges;
+
+    internal void Ship(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityUnshipped)
+        {
+            throw new InvalidOperationException($"Shipping {quantity} of {QuantityUnshipped} unshipped units of {Id}.");
+        }
+
+        QuantityShipped += quantity;
+    }
+}

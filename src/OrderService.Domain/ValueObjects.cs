@@ -1,0 +1,57 @@
+namespace OrderService.Domain;
+
+/// <summary>Where to ship (attached when payment is authorized, R3; never edited, R40).</summary>
+public sealed record ShippingAddress(
+    string RecipientName,
+    string Line1,
+    string? Line2,
+    string? Line3,
+    string Locality,
+    string? AdministrativeArea,
+    string PostalCode,
+    string RegionCode,
+    string? PhoneNumber);
+
+/// <summary>How to reach the buyer (attached when payment is authorized, R3).</summary>
+public sealed record BuyerContact(string Name, string Email, string? PhoneNumber);
+
+/// <summary>What one unit of an item was charged for one component.</summary>
+public sealed record UnitCharge(ChargeComponent Component, long AmountMinor);
+
+/// <summary>The buyer's official cancellation request (R13).</summary>
+public sealed record BuyerCancellationRequest(string Reason, DateTimeOffset RequestedAt);
+
+/// <summary>The record of a cancellation (R18): who asked, who executed, why, and
+/// whether it counts against the seller's rate (R14, R15, R17).</summary>
+public sealed record Cancellation(
+    CancelReason Reason,
+    CancellationRequester Requester,
+    CancellationExecutor Executor,
+    bool CountsAgainstSellerRate,
+    DateTimeOffset CanceledAt,
+    string? Note);
+
+/// <summary>Units of one item in a shipment or another per-item request.</summary>
+public sealed record ItemQuantity(string OrderItemId, int Quantity);
+
+/// <summary>Something that happened to an order, waiting to be appended to the event log
+/// in the same transaction as the change itself.</summary>
+public sealed record OrderEvent(OrderEventType Type, DateTimeOffset OccurredAt, Cancellation? Cancellation = null);
+
+/// <summary>An order as the marketplace hands it over (CreateOrder).</summary>
+public sealed record NewOrder(
+    string OrderId,
+    string SellerId,
+    string BuyerId,
+    string CurrencyCode,
+    DateTimeOffset PurchasedAt,
+    DateTimeOffset LatestShipDate,
+    IReadOnlyList<NewOrderItem> Items);
+
+/// <summary>An item of a <see cref="NewOrder"/>.</summary>
+public sealed record NewOrderItem(
+    string OrderItemId,
+    string Sku,
+    string Title,
+    int Quantity,
+    IReadOnlyList<UnitCharge> UnitCharges);

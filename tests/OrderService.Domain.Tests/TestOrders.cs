@@ -1,0 +1,46 @@
+namespace OrderService.Domain.Tests;
+
+/// <summary>Orders in each status, built through the aggregate's own methods.</summary>
+internal static class TestOrders
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+
+    public static readonly ShippingAddress Address =
+        new("Hanako Yamada", "1-2-3 Shibuya", null, null, "Shibuya-ku", "Tokyo", "150-0002", "JP", null);
+
+    public static readonly BuyerContact Contact = new("Hanako Yamada", "buyer@example.invalid", null);
+
+    /// <summary>Two items: A x2, B x1, in JPY.</summary>
+    public static NewOrder NewOrder(string id = "250-0000001-0000001") => new(
+        id, "SELLER-1", "BUYER-1", "JPY", Now.AddHours(-1), Now.AddDays(2),
+        [
+            new NewOrderItem("A", "SKU-A", "Tea cup", 2, [new UnitCharge(ChargeComponent.Principal, 1099), new UnitCharge(ChargeComponent.Shipping, 300)]),
+            new NewOrderItem("B", "SKU-B", "Teapot", 1, [new UnitCharge(ChargeComponent.Principal, 4500)]),
+        ]);
+
+    public static Order In(OrderStatus status)
+    {
+        var order = Order.Create(NewOrder(), Now);
+        if (status == OrderStatus.Pending)
+        {
+            return order;
+        }
+
+        order.AuthorizePayment(Address, Contact, Now);
+        switch (status)
+        {
+            case OrderStatus.Unshipped:
+                break;
+            case OrderStatus.PartiallyShipped:
+                order.ConfirmShipment([new ItemQuantity("A", 1)], "Yamato", "T-1", Now, false, Now);
+                break;
+            case OrderStatus.Shipped:
+                order.ConfirmShipment([new ItemQuantity("A", 2), new ItemQuantity("B", 1)], "Yamato", "T-1", Now, false, Now);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(status), status, "not reachable with the actions implemented so far");
+        }
+
+        return order;
+    }
+}
