@@ -1,0 +1,109 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrderService.Domain;
+
+namespace OrderService.Persistence.Configurations;
+
+/// <summary>Maps the order aggregate: the order row, its owned items (with their unit
+/// charges), shipments (with their lines) and value objects.</summary>
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    private const int IdLength = 64;
+
+    public void Configure(EntityTypeBuilder<Order> order)
+    {
+        order.ToTable("orders");
+        order.HasKey(o => o.Id);
+        order.Property(o => o.Id).HasMaxLength(IdLength);
+        order.Property(o => o.SellerId).HasMaxLength(IdLength);
+        order.Property(o => o.BuyerId).HasMaxLength(IdLength);
+        order.Property(o => o.CurrencyCode).HasMaxLength(3);
+        order.Property(o => o.Version).IsConcurrencyToken();
+        order.Ignore(o => o.PendingEvents);
+        order.Ignore(o => o.AutoCancelAt);
+
+        // The listing queries: by owner, newest purchase first.
+        order.HasIndex(o => new { o.SellerId, o.PurchasedAt });
+        order.HasIndex(o => new { o.BuyerId, o.PurchasedAt });
+        order.HasIndex(o => o.PurchasedAt);
+        order.HasIndex(o => new { o.Status, o.LatestShipDate });
+
+        order.OwnsOne(o => o.ShippingAddress, address =>
+        {
+            address.Property(a => a.RecipientName).HasColumnName("ship_recipient_name").HasMaxLength(200);
+            address.Property(a => a.Line1).HasColumnName("ship_line1").HasMaxLength(200);
+            address.Property(a => a.Line2).HasColumnName("ship_line2").HasMaxLength(200);
+            address.Property(a => a.Line3).HasColumnName("ship_line3").HasMaxLength(200);
+            address.Property(a => a.Locality).HasColumnName("ship_locality").HasMaxLength(200);
+            address.Property(a => a.AdministrativeArea).HasColumnName("ship_administrative_area").HasMaxLength(200);
+            address.Property(a => a.PostalCode).HasColumnName("ship_postal_code").HasMaxLength(32);
+            address.Property(a => a.RegionCode).HasColumnName("ship_region_code").HasMaxLength(2);
+            address.Property(a => a.PhoneNumber).HasColumnName("ship_phone_number").HasMaxLength(40);
+        });
+
+        order.OwnsOne(o => o.BuyerContact, contact =>
+        {
+            contact.Property(c => c.Name).HasColumnName("buyer_name").HasMaxLength(200);
+            contact.Property(c => c.Email).HasColumnName("buyer_email").HasMaxLength(320);
+            contact.Property(c => c.PhoneNumber).HasColumnName("buyer_phone_number").HasMaxLength(40);
+        });
+
+        order.OwnsOne(o => o.BuyerCancellationRequest, request =>
+        {
+            request.Property(r => r.Reason).HasColumnName("buyer_cancel_reason").HasMaxLength(500);
+            request.Property(r => r.RequestedAt).HasColumnName("buyer_cancel_requested_at");
+        });
+
+        order.OwnsOne(o => o.Cancellation, cancellation =>
+        {
+            cancellation.Property(c => c.Reason).HasColumnName("cancel_reason");
+            cancellation.Property(c => c.Requester).HasColumnName("cancel_requester");
+            cancellation.Property(c => c.Executor).HasColumnName("cancel_executor");
+            cancellation.Property(c => c.CountsAgainstSellerRate).HasColumnName("cancel_counts_against_seller");
+            cancellation.Property(c => c.CanceledAt).HasColumnName("canceled_at");
+            cancellation.Property(c => c.Note).HasColumnName("cancel_note").HasMaxLength(1000);
+        });
+
+        order.OwnsMany(o => o.Items, item =>
+        {
+            item.ToTable("order_items");
+            item.WithOwner().HasForeignKey("OrderId");
+            item.Property<string>("OrderId").HasMaxLength(IdLength);
+            item.HasKey("OrderId", nameof(OrderItem.Id));
+            item.Property(i => i.Id).HasColumnName("OrderItemId").HasMaxLength(IdLength);
+            item.Property(i => i.Sku).HasMaxLength(100);
+            item.Property(i => i.Title).HasMaxLength(500);
+            item.Ignore(i => i.QuantityUnshipped);
+
+            item.OwnsMany(i => i.UnitCharges, charge =>
+            {
+                charge.ToTable("order_item_charges");
+                charge.WithOwner().HasForeignKey("OrderId", "OrderItemId");
+                charge.HasKey("OrderId", "OrderItemId", nameof(UnitCharge.Component));
+            });
+            item.Navigation(i => i.UnitCharges).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+        order.Navigation(o => o.Items).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        order.OwnsMany(o => o.Shipments, shipment =>
+        {
+            shipment.ToTable("shipments");
+            shipment.WithOwner().HasForeignKey("OrderId");
+            shipment.Property<string>("OrderId").HasMaxLength(IdLength);
+            shipment.HasKey("OrderId", nameof(Shipment.Id));
+            shipment.Property(s => s.Id).HasColumnName("ShipmentId").HasMaxLength(IdLength);
+            shipment.Property(s => s.Carrier).HasMaxLength(100);
+            shipment.Property(s => s.TrackingNumber).HasMaxLength(100);
+
+            shipment.OwnsMany(s => s.Lines, line =>
+            {
+                line.ToTable("shipment_lines");
+                line.WithOwner().HasForeignKey("OrderId", "ShipmentId");
+                line.Property(l => l.OrderItemId).HasMaxLength(IdLength);
+                line.HasKey("OrderId", "ShipmentId", nameof(ShipmentLine.OrderItemId));
+            });
+            shipment.Navigation(s => s.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+        order.Navigation(o => o.Shipments).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}

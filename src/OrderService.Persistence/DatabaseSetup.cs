@@ -1,0 +1,101 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrderService.Persistence;
+
+/// <summary>The database providers the service runs on.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>Embedded, the default: a file, created on first run.</summary>
+    Sqlite,
+    /// <summary>The production server; several instances may share one database.</summary>
+    Postgres,
+    /// <summary>Supported; its migrations are generated and kept, no server runs in CI.</summary>
+    SqlServer,
+}
+
+/// <summary>Picks the provider and its migrations assembly from configuration
+/// (<c>Database:Provider</c>, <c>Database:ConnectionString</c>).</summary>
+public static class DatabaseSetup
+{
+    public const string DefaultSqliteConnectionString = "Data Source=data/orderservice.db";
+
+    public static DatabaseProvider ProviderFrom(IConfiguration configuration)
+    {
+        var value = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DatabaseProvider.Sqlite;
+        }
+
+        return Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider)
+            ? provider
+            : throw new InvalidOperationException(
+                $"Database:Provider '{value}' is not one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+    }
+
+    /// <summary>Registers <see cref="OrderDbContext"/> for the configured provider. The
+    /// configuration is read when the first context is made, so hosts and test factories
+    /// may still change it after registration.</summary>
+    public static IServiceCollection AddOrderDatabase(this IServiceCollection services)
+    {
+        services.AddDbContext<OrderDbContext>((serviceProvider, options) =>
+        {
+            var configuration = serviceProvider.GetRequiredService<IConfiguration>();
+            var provider = ProviderFrom(configuration);
+            Configure(options, provider, ConnectionStringFrom(configuration, provider));
+        });
+        return services;
+    }
+
+    public static string ConnectionStringFrom(IConfiguration configuration, DatabaseProvider provider)
+    {
+        var connectionString = configuration["Database:ConnectionString"];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        return provider == DatabaseProvider.Sqlite
+            ? DefaultSqliteConnectionString
+            : throw new InvalidOperationException($"Database:ConnectionString is required for {provider}.");
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    {
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
+                sqlite => sqlite.MigrationsAssembly("OrderService.Persistence.Sqlite")),
+            DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
+                npgsql => npgsql.MigrationsAssembly("OrderService.Persistence.Postgres")),
+            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString,
+                sqlServer => sqlServer.MigrationsAssembly("OrderService.Persistence.SqlServer")),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+        };
+    }
+
+    /// <summary>Applies pending migrations. For SQLite, creates the file's folder first and
+    /// turns on WAL so that readers never wait for the writer.</summary>
+    public static async Task MigrateAsync(OrderDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(folder) && dataSource != ":memory:")
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OrderService.Domain;
+
+namespace OrderService.Persistence;
+
+/// <summary>What an event row carries besides its columns: the order as it is after the
+/// change, so that a notice can be built from the log alone, without reading the order
+/// (which may have changed again since).</summary>
+public sealed record OrderEventPayload(
+    OrderStatus Status,
+    IReadOnlyList<OrderEventPayload.ItemQuantities> Items,
+    string? BuyerCancellationReason,
+    Cancellation? Cancellation)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    public sealed record ItemQuantities(string OrderItemId, int Ordered, int Shipped, int Canceled);
+
+    public static OrderEventPayload Of(Order order, OrderEvent orderEvent) => new(
+        order.Status,
+        order.Items.Select(i => new ItemQuantities(i.Id, i.QuantityOrdered, i.QuantityShipped, i.QuantityCanceled)).ToList(),
+        order.BuyerCancellationRequest?.Reason,
+        orderEvent.Cancellation);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static OrderEventPayload FromJson(string json) =>
+        JsonSerializer.Deserialize<OrderEventPayload>(json, Json)
+        ?? throw new InvalidDataException("Empty event payload.");
+}
