@@ -49,7 +49,7 @@ public static class OrderStateMachine
         {
             var metadata = new Dictionary<string, string>(refusal.Metadata)
             {
-                ["order_status"] = status.ToString(),
+                ["order_status"] = ToUpperSnake(status),
             };
             throw new DomainException(ErrorKind.FailedPrecondition, refusal.Reason, refusal.Message, metadata: metadata);
         }
@@ -64,6 +64,10 @@ public static class OrderStateMachine
             ? next
             : throw new InvalidOperationException($"({status}, {action}) may not lead to {next}.");
     }
+
+    /// <summary>"PartiallyShipped" -> "PARTIALLY_SHIPPED", as the contract spells statuses.</summary>
+    public static string ToUpperSnake(OrderStatus status) =>
+        string.Concat(status.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     private static Dictionary<(OrderStatus, OrderAction), Transition> Build()
     {

@@ -1,0 +1,172 @@
+using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
+using OrderService.Domain;
+
+namespace OrderService.Server.Errors;
+
+/// <summary>Checks the shape of a request's fields (presence, length, format, ranges) and
+/// collects every violation, so one INVALID_ARGUMENT names all the bad fields at once.
+/// Business rules that depend on the order live in the domain.</summary>
+public sealed partial class RequestValidator
+{
+    public const int MaxIdLength = 64;
+
+    private readonly List<RpcErrors.FieldViolation> _violations = [];
+
+    public bool IsValid => _violations.Count == 0;
+
+    public void Add(string field, string description) => _violations.Add(new RpcErrors.FieldViolation(field, description));
+
+    /// <summary>AIP-155: a UUID the client generates. Returned in canonical form so that
+    /// "ABC..." and "abc..." are the same key.</summary>
+    public string RequestId(string value, string field = "request_id")
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            Add(field, "required: a UUID that identifies this request, reused only to retry it");
+            return "";
+        }
+
+        if (!Guid.TryParse(value, out var id))
+        {
+            Add(field, "must be a UUID, such as 3f1c8a8e-4b5e-4a59-9d7e-1f0c2b6a9e10");
+            return "";
+        }
+
+        return id.ToString("D");
+    }
+
+    /// <summary>An identifier: 1-64 letters, digits, '-', '_' or '.'.</summary>
+    public void Identifier(string value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            Add(field, "required");
+        }
+        else if (value.Length > MaxIdLength || !IdentifierPattern().IsMatch(value))
+        {
+            Add(field, $"must be 1-{MaxIdLength} characters of letters, digits, '-', '_' or '.'");
+        }
+    }
+
+    /// <summary>Free text of at most <paramref name="maxLength"/> characters.</summary>
+    public void Text(string value, string field, int maxLength, bool required = true)
+    {
+        if (required && string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "required");
+        }
+        else if (value.Length > maxLength)
+        {
+            Add(field, $"at most {maxLength} characters");
+        }
+    }
+
+    /// <summary>A timestamp, or null when absent (with a violation when it is required).</summary>
+    public DateTimeOffset? Time(Timestamp? value, string field, bool required)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                Add(field, "required");
+            }
+
+            return null;
+        }
+
+        // 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines its range.
+        if (value.Nanos is < 0 or > 999_999_999 || value.Seconds < -62_135_596_800 || value.Seconds > 253_402_300_799)
+        {
+            Add(field, "not a valid timestamp");
+            return null;
+        }
+
+        return value.ToDateTimeOffset();
+    }
+
+    public void Range(int value, string field, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            Add(field, $"must be between {min} and {max}");
+        }
+    }
+
+    public void DefinedEnum<TEnum>(TEnum value, string field, bool allowUnspecified = false)
+        where TEnum : struct, System.Enum
+    {
+        var number = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+        if (number == 0 && !allowUnspecified)
+        {
+            Add(field, "required");
+        }
+        else if (number != 0 && !System.Enum.IsDefined(value))
+        {
+            Add(field, $"unknown value {number}");
+        }
+    }
+
+    /// <summary>A google.type.Money amount as minor units of <paramref name="currencyCode"/>:
+    /// same currency, not negative, nothing finer than the minor unit (never rounded).</summary>
+    public long MinorUnits(Google.Type.Money? money, string currencyCode, string field)
+    {
+        if (money is null)
+        {
+            Add(field, "required");
+            return 0;
+        }
+
+        if (money.CurrencyCode != currencyCode)
+        {
+            Add($"{field}.currency_code", $"must be the order's currency {currencyCode}");
+            return 0;
+        }
+
+        if (money.Units < 0 || money.Nanos < 0)
+        {
+            Add(field, "must not be negative");
+            return 0;
+        }
+
+        if (money.Nanos > 999_999_999)
+        {
+            Add($"{field}.nanos", "must be below 1,000,000,000");
+            return 0;
+        }
+
+        if (!Currencies.IsSupported(currencyCode))
+        {
+            return 0; // reported on currency_code
+        }
+
+        var digits = Currencies.DigitsOf(currencyCode);
+        var nanosPerMinorUnit = (int)Math.Pow(10, 9 - digits);
+        if (money.Nanos % nanosPerMinorUnit != 0)
+        {
+            Add($"{field}.nanos", $"{currencyCode} has {digits} decimal digit(s); the amount is finer than that");
+            return 0;
+        }
+
+        var minorPerUnit = (long)Math.Pow(10, digits);
+        if (money.Units > (long.MaxValue / minorPerUnit) - 1)
+        {
+            Add($"{field}.units", "too large");
+            return 0;
+        }
+
+        return (money.Units * minorPerUnit) + (money.Nanos / nanosPerMinorUnit);
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT naming every violation collected.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (_violations.Count > 0)
+        {
+            throw RpcErrors.InvalidArgument("INVALID_FIELD", _violations);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex IdentifierPattern();
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.IdentityModel.Tokens;
+using OrderService.Persistence;
+using OrderService.Server.Access;
+using OrderService.Server.Errors;
+using OrderService.Server.Infrastructure;
+using OrderService.Server.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// `dotnet run --project src/OrderService.Server -- mint-token seller SELLER-1` prints a
+// development token signed with the configured key, and exits.
+if (args.Length > 0 && args[0] == "mint-token")
+{
+    return TokenMinter.RunCommand(args[1..], TokenSettings.From(builder.Configuration));
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOrderDatabase();
+builder.Services.AddScoped<OrderStore>();
+
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+// Configured from IConfiguration when first used, so test hosts can supply their key.
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+    .Configure<IConfiguration>((options, configuration) =>
+    {
+        var tokens = TokenSettings.From(configuration);
+        // Keep the token's claim names ("role", "seller_id") as they are.
+        options.MapInboundClaims = false;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = tokens.Issuer,
+            ValidAudience = tokens.Audience,
+            IssuerSigningKey = tokens.Key(),
+            ClockSkew = TimeSpan.FromMinutes(1),
+        };
+    });
+
+builder.Services.AddGrpc(options =>
+{
+    // Order matters: access is decided before the method runs, and domain refusals
+    // thrown by the method are mapped on the way out.
+    options.Interceptors.Add<AccessInterceptor>();
+    options.Interceptors.Add<ErrorInterceptor>();
+});
+builder.Services.AddGrpcReflection();
+builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+var app = builder.Build();
+
+if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
+}
+
+app.UseAuthentication();
+app.MapGrpcService<OrderGrpcService>();
+app.MapGrpcService<RefundGrpcService>();
+app.MapGrpcService<NotificationGrpcService>();
+app.MapGrpcHealthChecksService();
+app.MapGrpcReflectionService();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Health reports SERVING only while the database answers.</summary>
+internal sealed class DatabaseHealthCheck(OrderDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+}

@@ -1,0 +1,51 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrderService.Server.Errors;
+
+namespace OrderService.Server.Services;
+
+/// <summary>AIP-158 page token for keyset paging over (purchase time desc, order id desc):
+/// the last row of the page and a fingerprint of the filters it was made for. Opaque to
+/// clients; a token used with other filters, or tampered with, is INVALID_ARGUMENT.</summary>
+public sealed record PageToken(long PurchasedAtTicks, string OrderId, string FilterHash)
+{
+    public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
+
+    public static PageToken? Decode(string token, string filterHash, RequestValidator validator)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        PageToken? decoded = null;
+        try
+        {
+            decoded = JsonSerializer.Deserialize<PageToken>(Base64Url.DecodeFromChars(token));
+        }
+        catch (Exception exception) when (exception is FormatException or JsonException)
+        {
+            // reported below
+        }
+
+        if (decoded is null || string.IsNullOrEmpty(decoded.OrderId))
+        {
+            validator.Add("page_token", "not a page token this service returned");
+            return null;
+        }
+
+        if (decoded.FilterHash != filterHash)
+        {
+            validator.Add("page_token", "was returned for a request with other filters; send the same filters with it, or start again without a token");
+            return null;
+        }
+
+        return decoded;
+    }
+
+    /// <summary>A fingerprint of the fields that select rows (everything but paging).</summary>
+    public static string FingerprintOf(params object?[] filters) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(filters))))[..16];
+}
