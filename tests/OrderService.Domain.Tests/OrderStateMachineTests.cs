@@ -98,8 +98,15 @@ public sealed class OrderStateMachineTests
 
         Assert.Equal(ErrorKind.FailedPrecondition, refusal.Kind);
         Assert.Equal("ORDER_SHIPPED", refusal.Reason);
-        Assert.Equal("Shipped", refusal.Metadata["order_status"]);
+        Assert.Equal("SHIPPED", refusal.Metadata["order_status"]);
         Assert.Equal("T3", refusal.Metadata["reply_template"]); // R12
+    }
+
+    [Fact]
+    public void Statuses_are_named_as_the_contract_names_them()
+    {
+        Assert.Equal("PARTIALLY_SHIPPED", OrderStateMachine.ToUpperSnake(PS));
+        Assert.Equal("PENDING", OrderStateMachine.ToUpperSnake(P));
     }
 
     [Fact]
