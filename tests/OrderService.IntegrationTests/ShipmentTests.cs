@@ -89,6 +89,21 @@ public sealed class ShipmentTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Concurrent_retries_of_one_shipment_ship_once_and_all_get_the_first_answer()
+    {
+        var order = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        using var seller = server.Seller(_seller);
+        var request = Ship(order.OrderId, ("A", 2), ("B", 1));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => seller.Orders.ConfirmShipmentAsync(request).ResponseAsync));
+
+        Assert.All(answers, answer => Assert.Equal(answers[0], answer));
+        var after = (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = order.OrderId })).Order;
+        Assert.Single(after.Shipments);
+        Assert.Equal(OrderStatus.Shipped, after.Status);
+    }
+
+    [Fact]
     public async Task Concurrent_shipments_of_the_same_units_never_ship_more_than_was_ordered()
     {
         var order = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);

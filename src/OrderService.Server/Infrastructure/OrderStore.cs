@@ -55,14 +55,32 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            var stored = await db.IdempotencyRecords.AsNoTracking()
-                .FirstOrDefaultAsync(r => r.CallerKey == caller.Key && r.RequestId == requestId, cancellationToken);
+            var stored = await FindStoredAsync(caller, requestId, cancellationToken);
             if (stored is not null)
             {
                 return Replay<TResponse>(stored, method, requestHash);
             }
 
-            var response = await work(cancellationToken);
+            TResponse response;
+            try
+            {
+                response = await work(cancellationToken);
+            }
+            catch (DomainException)
+            {
+                // A retry of this very request may have committed between our look-up and
+                // the work, and the refusal may be its effect ("order already exists",
+                // "nothing left to ship"): then the answer is the stored one.
+                db.ChangeTracker.Clear();
+                stored = await FindStoredAsync(caller, requestId, cancellationToken);
+                if (stored is not null)
+                {
+                    return Replay<TResponse>(stored, method, requestHash);
+                }
+
+                throw;
+            }
+
             db.IdempotencyRecords.Add(new IdempotencyRecord
             {
                 CallerKey = caller.Key,
@@ -96,6 +114,10 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
             }
         }
     }
+
+    private Task<IdempotencyRecord?> FindStoredAsync(Caller caller, string requestId, CancellationToken cancellationToken) =>
+        db.IdempotencyRecords.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.CallerKey == caller.Key && r.RequestId == requestId, cancellationToken);
 
     private static TResponse Replay<TResponse>(IdempotencyRecord stored, string method, string requestHash)
         where TResponse : class, IMessage<TResponse>, new()
