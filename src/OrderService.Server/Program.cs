@@ -5,6 +5,7 @@ using OrderService.Persistence;
 using OrderService.Server.Access;
 using OrderService.Server.Errors;
 using OrderService.Server.Infrastructure;
+using OrderService.Server.Notifications;
 using OrderService.Server.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,12 @@ if (args.Length > 0 && args[0] == "mint-token")
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrderDatabase();
 builder.Services.AddScoped<OrderStore>();
+builder.Services.AddSingleton<EventLogSignal>();
+builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
+builder.Services.AddScoped<NotificationFeed>();
+builder.Services.AddSingleton<EventLogRetention>();
+builder.Services.AddHostedService(services => services.GetRequiredService<EventLogRetention>());
+builder.Services.AddHostedService<PostgresEventListener>();
 
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 // Configured from IConfiguration when first used, so test hosts can supply their key.

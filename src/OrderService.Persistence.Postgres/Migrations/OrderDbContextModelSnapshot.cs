@@ -80,6 +80,26 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("OrderService.Persistence.EventLogState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PrunedThroughId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("event_log_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThroughId = 0L
+                        });
+                });
+
             modelBuilder.Entity("OrderService.Persistence.IdempotencyRecord", b =>
                 {
                     b.Property<string>("CallerKey")

@@ -75,6 +75,26 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("OrderService.Persistence.EventLogState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrunedThroughId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("event_log_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThroughId = 0L
+                        });
+                });
+
             modelBuilder.Entity("OrderService.Persistence.IdempotencyRecord", b =>
                 {
                     b.Property<string>("CallerKey")

@@ -43,6 +43,15 @@ public static class RpcErrors
     public static RpcException Aborted(string reason, string message) =>
         Build(Code.Aborted, message, ErrorInfo(reason));
 
+    public static RpcException ResourceExhausted(string reason, string message, IReadOnlyDictionary<string, string> metadata) =>
+        Build(Code.ResourceExhausted, message, ErrorInfo(reason, metadata));
+
+    public static RpcException Unavailable(string reason, string message, IReadOnlyDictionary<string, string> metadata) =>
+        Build(Code.Unavailable, message, ErrorInfo(reason, metadata));
+
+    public static RpcException OutOfRange(string reason, string message, IReadOnlyDictionary<string, string> metadata) =>
+        Build(Code.OutOfRange, message, ErrorInfo(reason, metadata));
+
     public static RpcException Unimplemented(string method, string plannedIn) =>
         Build(Code.Unimplemented, $"{method} is declared in the v1 contract but not implemented yet ({plannedIn}).",
             ErrorInfo("NOT_IMPLEMENTED_YET", new Dictionary<string, string> { ["method"] = method }));

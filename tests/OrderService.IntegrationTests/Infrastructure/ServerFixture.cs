@@ -17,8 +17,31 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
 {
     public static readonly TokenSettings Tokens = new() { SigningKey = "integration-test-signing-key-0123456789-abcdef" };
 
+    /// <summary>Notification timings short enough for tests to observe heartbeats and
+    /// polling within a second.</summary>
+    private static readonly Dictionary<string, string?> TestSettings = new()
+    {
+        ["Notifications:PollInterval"] = "00:00:00.200",
+        ["Notifications:HeartbeatInterval"] = "00:00:00.500",
+    };
+
     private readonly string _connectionString;
     private readonly string? _sqliteFolder;
+    private readonly bool _ownsDatabase = true;
+    private readonly Dictionary<string, string?> _settings = new(TestSettings);
+
+    /// <summary>Another server instance on the same database (a second replica, or the
+    /// same service after a restart), with settings of its own.</summary>
+    private ServerFixture(ServerFixture sibling, IReadOnlyDictionary<string, string?> settings)
+    {
+        Provider = sibling.Provider;
+        _connectionString = sibling._connectionString;
+        _ownsDatabase = false;
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+    }
 
     public ServerFixture()
     {
@@ -51,6 +74,14 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>Starts another instance on this fixture's database. Dispose it to stop it.</summary>
+    public async Task<ServerFixture> StartSiblingAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var sibling = new ServerFixture(this, settings ?? new Dictionary<string, string?>());
+        await sibling.InitializeAsync();
+        return sibling;
+    }
+
     /// <summary>A connection whose calls carry a token for the role and id.</summary>
     public OrderServiceConnection As(string role, string id) =>
         OrderServiceConnection.Create(Server.BaseAddress, TokenMinter.Mint(Tokens, role, id, TimeSpan.FromHours(1), DateTimeOffset.UtcNow), Server.CreateHandler());
@@ -80,7 +111,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        if (Provider == DatabaseProvider.Postgres)
+        if (Provider == DatabaseProvider.Postgres && _ownsDatabase)
         {
             await using var scope = Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<OrderDbContext>().Database.EnsureDeletedAsync();
@@ -102,6 +133,10 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Authentication:SigningKey", Tokens.SigningKey);
         builder.UseSetting("Authentication:Issuer", Tokens.Issuer);
         builder.UseSetting("Authentication:Audience", Tokens.Audience);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

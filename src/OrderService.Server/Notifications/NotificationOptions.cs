@@ -1,0 +1,37 @@
+namespace OrderService.Server.Notifications;
+
+/// <summary>Configuration section "Notifications".</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>A heartbeat is sent after this long without a notice, so clients and
+    /// proxies can tell a quiet stream from a dead one.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an idle stream re-reads the log even without a wake-up: the
+    /// safety net under the in-process signal and PostgreSQL LISTEN/NOTIFY.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Events read from the log per query.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Notices held for one stream between the log and the client. Memory per
+    /// stream is bounded by this, whatever the client does.</summary>
+    public int BufferCapacity { get; set; } = 256;
+
+    /// <summary>A stream whose buffer stays full this long (the client does not read) is
+    /// ended with RESOURCE_EXHAUSTED, naming the cursor to resume from.</summary>
+    public TimeSpan SlowSubscriberTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Events older than this are deleted; resuming from before them is
+    /// OUT_OF_RANGE.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Stored request_id answers older than this are deleted: a retry must come
+    /// within it to be recognized.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often retention runs.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+}
