@@ -17,6 +17,7 @@ public sealed class Order
 
     private readonly List<OrderItem> _items = [];
     private readonly List<Shipment> _shipments = [];
+    private readonly List<CancellationRecord> _cancellations = [];
     private readonly List<OrderEvent> _pendingEvents = [];
 
     private Order() { } // for EF Core
@@ -45,7 +46,9 @@ public sealed class Order
 
     public BuyerCancellationRequest? BuyerCancellationRequest { get; private set; }
 
-    /// <summary>Set when the order is CANCELED.</summary>
+    /// <summary>Set when the order is CANCELED: the act that canceled it as a whole (the
+    /// contract's <c>Order.cancellation</c>). Every act, partial ones included, is in
+    /// <see cref="Cancellations"/>.</summary>
     public Cancellation? Cancellation { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -58,6 +61,14 @@ public sealed class Order
     public IReadOnlyList<OrderItem> Items => _items;
 
     public IReadOnlyList<Shipment> Shipments => _shipments;
+
+    /// <summary>Every cancellation act, oldest first (R18): the whole order or the unshipped
+    /// rest of it. The seller's rate (R17) is computed from these.</summary>
+    public IReadOnlyList<CancellationRecord> Cancellations => _cancellations;
+
+    /// <summary>Whether any cancellation of this order counts against the seller's rate
+    /// (R17). An order counts once however many of its cancellations count.</summary>
+    public bool HasCountedCancellation => _cancellations.Any(c => c.CountsAgainstSellerRate);
 
     /// <summary>Events of changes not yet saved. The persistence layer appends them to the
     /// event log in the same transaction as the change and then clears them.</summary>
@@ -198,7 +209,85 @@ public sealed class Order
         return shipment;
     }
 
+    /// <summary>The seller cancels the whole UNSHIPPED order (R10). Refused while PENDING
+    /// (R2), once units shipped (R12, or CancelItems while some are left) and once canceled
+    /// (R16). Returns the cancellation recorded, attributed as
+    /// <see cref="PreviewSellerCancellation"/> describes.</summary>
+    public Cancellation CancelBySeller(CancelReason reason, CancellationRequester requester, string? note, DateTimeOffset now)
+    {
+        var cancellation = PreviewSellerCancellation(reason, requester, note, now);
+        CancelUnshippedUnits(cancellation, OrderAction.CancelOrder, now);
+        return cancellation;
+    }
+
+    /// <summary>What <see cref="CancelBySeller"/> would record, with the same checks, changing
+    /// nothing (validate_only). The seller may say only that it cancels on its own
+    /// initiative or in answer to a buyer's message; the service sets the other requesters
+    /// itself. When the buyer asked through the official route, the buyer is recorded as the
+    /// requester whatever the seller says, and the cancellation does not count against the
+    /// seller if its reason is BuyerCanceled (R14). Every other seller cancellation counts,
+    /// a buyer's message included (R15).</summary>
+    public Cancellation PreviewSellerCancellation(CancelReason reason, CancellationRequester requester, string? note, DateTimeOffset now)
+    {
+        // Wrong whatever the order's state: checked first, so the same request gets the
+        // same answer in every state.
+        if (!Enum.IsDefined(reason))
+        {
+            throw DomainException.Invalid("reason", "REASON_REQUIRED", "A cancellation needs a reason code (R10).");
+        }
+
+        if (reason is CancelReason.ShipDateMissed or CancelReason.PaymentNotAuthorized)
+        {
+            throw DomainException.Invalid("reason", "REASON_RESERVED",
+                $"{reason} is set only by the service for automatic cancellations (R4, R5); choose one of the cancellation feed's reason codes.");
+        }
+
+        if (requester is not (CancellationRequester.Seller or CancellationRequester.BuyerMessage))
+        {
+            throw DomainException.Invalid("requester", "REQUESTER_NOT_ALLOWED",
+                $"A seller cancels on its own initiative (Seller) or in answer to a buyer's message (BuyerMessage); {requester} is recorded only by the service (R18).");
+        }
+
+        OrderStateMachine.EnsureAllowed(Status, OrderAction.CancelOrder);
+
+        var officialRequest = BuyerCancellationRequest is not null;
+        return new Cancellation(
+            reason,
+            officialRequest ? CancellationRequester.BuyerOfficial : requester,
+            CancellationExecutor.Seller,
+            CountsAgainstSellerRate: !(officialRequest && reason == CancelReason.BuyerCanceled),
+            now,
+            string.IsNullOrWhiteSpace(note) ? null : note);
+    }
+
     public void ClearPendingEvents() => _pendingEvents.Clear();
+
+    /// <summary>Cancels every unshipped unit and records the act (R18). With no unit shipped
+    /// the order becomes CANCELED; with shipped units it becomes SHIPPED (they may still be
+    /// returned and refunded, so the order is not hidden as CANCELED).</summary>
+    private void CancelUnshippedUnits(Cancellation cancellation, OrderAction action, DateTimeOffset now)
+    {
+        var wholeOrder = _items.All(item => item.QuantityShipped == 0);
+        var next = OrderStateMachine.Target(Status, action, wholeOrder ? OrderStatus.Canceled : OrderStatus.Shipped);
+        var lines = _items
+            .Where(item => item.QuantityUnshipped > 0)
+            .Select(item => new ItemQuantity(item.Id, item.QuantityUnshipped))
+            .ToList();
+
+        foreach (var line in lines)
+        {
+            _items.Single(item => item.Id == line.OrderItemId).CancelUnits(line.Quantity);
+        }
+
+        Status = next;
+        _cancellations.Add(new CancellationRecord("can_" + Guid.CreateVersion7(now).ToString("N"), cancellation, wholeOrder, lines));
+        if (wholeOrder)
+        {
+            Cancellation = cancellation;
+        }
+
+        Changed(new OrderEvent(wholeOrder ? OrderEventType.OrderCanceled : OrderEventType.ItemsCanceled, now, cancellation));
+    }
 
     /// <summary>Looks up the items a request names, refusing unknown and repeated ones.</summary>
     private List<OrderItem> ResolveItems(IReadOnlyList<ItemQuantity> lines, string field)

@@ -44,4 +44,16 @@ public sealed class OrderItem
 
         QuantityShipped += quantity;
     }
+
+    /// <summary>Cancels units that never shipped (R5, R10, R21). Shipped units are never
+    /// canceled: they come back as returns and are refunded (R12, R24).</summary>
+    internal void CancelUnits(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityUnshipped)
+        {
+            throw new InvalidOperationException($"Canceling {quantity} of {QuantityUnshipped} unshipped units of {Id}.");
+        }
+
+        QuantityCanceled += quantity;
+    }
 }

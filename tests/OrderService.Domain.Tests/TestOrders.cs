@@ -37,10 +37,24 @@ internal static class TestOrders
             case OrderStatus.Shipped:
                 order.ConfirmShipment([new ItemQuantity("A", 2), new ItemQuantity("B", 1)], "Yamato", "T-1", Now, false, Now);
                 break;
+            case OrderStatus.Canceled:
+                order.CancelBySeller(CancelReason.NoInventory, CancellationRequester.Seller, null, Now);
+                break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(status), status, "not reachable with the actions implemented so far");
+                throw new ArgumentOutOfRangeException(nameof(status), status, "not a status");
         }
 
         return order;
     }
+
+    /// <summary>Everything a refused request must leave as it was, as one comparable string.</summary>
+    public static string Snapshot(Order order) => string.Join(" | ",
+        order.Status,
+        "v" + order.Version,
+        order.UpdatedAt.ToString("O"),
+        string.Join(",", order.Items.Select(i => $"{i.Id}:{i.QuantityShipped}s/{i.QuantityCanceled}c")),
+        order.Cancellations.Count + " cancellations",
+        order.Cancellation?.ToString() ?? "no cancellation",
+        order.BuyerCancellationRequest?.ToString() ?? "no buyer request",
+        order.PendingEvents.Count + " events");
 }
