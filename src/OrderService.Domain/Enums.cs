@@ -93,6 +93,17 @@ public enum CancellationExecutor
     Automatic = 3,
 }
 
+/// <summary>What the buyer's official cancellation request led to (R13).</summary>
+public enum BuyerCancellationOutcome
+{
+    /// <summary>The order was PENDING: the marketplace canceled it at once, and it does not
+    /// count against the seller (R17).</summary>
+    CanceledByMarketplace = 1,
+    /// <summary>The request is on the order and the seller is told; the seller cancels it
+    /// with reason BuyerCanceled (R14) or ships.</summary>
+    RequestRecorded = 2,
+}
+
 /// <summary>What happened to an order; each is one row of the event log that the
 /// notification stream delivers from.</summary>
 public enum OrderEventType

@@ -260,6 +260,50 @@ public sealed class Order
             string.IsNullOrWhiteSpace(note) ? null : note);
     }
 
+    /// <summary>The buyer asks to cancel through the official route (R13). A PENDING order
+    /// has nothing for the seller to act on, so the marketplace cancels it at once, and that
+    /// never counts against the seller (R17). Otherwise the request is put on the order for
+    /// the seller, who is notified through the event; one request at a time. A shipped order
+    /// is refused with the way forward (R12, T3), a canceled one too (R16).</summary>
+    public BuyerCancellationOutcome RequestCancellationByBuyer(string reason, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw DomainException.Invalid("reason", "REASON_REQUIRED", "The buyer's reason is shown to the seller (R13); it is required.");
+        }
+
+        OrderStateMachine.EnsureAllowed(Status, OrderAction.RequestCancellation);
+
+        if (Status == OrderStatus.Pending)
+        {
+            var cancellation = new Cancellation(
+                CancelReason.BuyerCanceled,
+                CancellationRequester.BuyerOfficial,
+                CancellationExecutor.Marketplace,
+                CountsAgainstSellerRate: false,
+                now,
+                Note: null);
+            CancelUnshippedUnits(cancellation, OrderAction.RequestCancellation, now);
+            BuyerCancellationRequest = new BuyerCancellationRequest(reason, now);
+            return BuyerCancellationOutcome.CanceledByMarketplace;
+        }
+
+        if (BuyerCancellationRequest is not null)
+        {
+            throw new DomainException(ErrorKind.FailedPrecondition, "CANCELLATION_ALREADY_REQUESTED",
+                "The buyer has already asked to cancel this order; the seller has been told and answers that request.",
+                metadata: new Dictionary<string, string>
+                {
+                    ["buyer_cancellation_requested_at"] = BuyerCancellationRequest.RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                });
+        }
+
+        Status = OrderStateMachine.Target(Status, OrderAction.RequestCancellation, Status);
+        BuyerCancellationRequest = new BuyerCancellationRequest(reason, now);
+        Changed(new OrderEvent(OrderEventType.BuyerCancellationRequested, now));
+        return BuyerCancellationOutcome.RequestRecorded;
+    }
+
     public void ClearPendingEvents() => _pendingEvents.Clear();
 
     /// <summary>Cancels every unshipped unit and records the act (R18). With no unit shipped

@@ -47,30 +47,77 @@ public sealed class SellerCancellationTests
         Assert.True(order.HasCountedCancellation);
     }
 
-    /// <summary>(requester the seller names, reason, counts against the seller).</summary>
-    public static TheoryData<CancellationRequester, CancelReason, bool> Attribution => new()
+    /// <summary>(official buyer request on the order, requester the seller names, reason,
+    /// requester recorded, counts against the seller).</summary>
+    public static TheoryData<bool, CancellationRequester, CancelReason, CancellationRequester, bool> Attribution => new()
     {
         // No official request: the seller's word stands, and every seller cancellation counts.
-        { CancellationRequester.Seller, CancelReason.NoInventory, true },
-        { CancellationRequester.Seller, CancelReason.BuyerCanceled, true },
+        { false, CancellationRequester.Seller, CancelReason.NoInventory, CancellationRequester.Seller, true },
+        { false, CancellationRequester.Seller, CancelReason.BuyerCanceled, CancellationRequester.Seller, true },
         // R15: answering a buyer's message counts, whatever the reason code.
-        { CancellationRequester.BuyerMessage, CancelReason.BuyerCanceled, true },
-        { CancellationRequester.BuyerMessage, CancelReason.CustomerExchange, true },
+        { false, CancellationRequester.BuyerMessage, CancelReason.BuyerCanceled, CancellationRequester.BuyerMessage, true },
+        { false, CancellationRequester.BuyerMessage, CancelReason.CustomerExchange, CancellationRequester.BuyerMessage, true },
+        // R14: the buyer asked officially: recorded as such, free only with BuyerCanceled.
+        { true, CancellationRequester.Seller, CancelReason.BuyerCanceled, CancellationRequester.BuyerOfficial, false },
+        { true, CancellationRequester.BuyerMessage, CancelReason.BuyerCanceled, CancellationRequester.BuyerOfficial, false },
+        { true, CancellationRequester.Seller, CancelReason.NoInventory, CancellationRequester.BuyerOfficial, true },
+        { true, CancellationRequester.BuyerMessage, CancelReason.GeneralAdjustment, CancellationRequester.BuyerOfficial, true },
     };
 
     [Theory]
     [MemberData(nameof(Attribution))]
-    public void R15_who_asked_and_whether_it_counts(CancellationRequester given, CancelReason reason, bool counts)
+    public void R14_R15_who_asked_and_whether_it_counts(
+        bool officialRequest, CancellationRequester given, CancelReason reason, CancellationRequester recorded, bool counts)
     {
-        var order = TestOrders.In(OrderStatus.Unshipped);
+        var order = TestOrders.In(OrderStatus.Unshipped, officialRequest);
 
         var cancellation = order.CancelBySeller(reason, given, null, Now);
 
-        Assert.Equal(given, cancellation.Requester);
+        Assert.Equal(recorded, cancellation.Requester);
         Assert.Equal(CancellationExecutor.Seller, cancellation.Executor);
         Assert.Equal(counts, cancellation.CountsAgainstSellerRate);
         Assert.Equal(counts, Assert.Single(order.Cancellations).CountsAgainstSellerRate);
         Assert.Equal(counts, order.HasCountedCancellation);
+    }
+
+    [Fact]
+    public void R14_an_official_buyer_request_canceled_with_BuyerCanceled_does_not_count()
+    {
+        var order = TestOrders.In(OrderStatus.Unshipped, buyerRequested: true);
+
+        var cancellation = order.CancelBySeller(CancelReason.BuyerCanceled, CancellationRequester.Seller, null, Now);
+
+        Assert.False(cancellation.CountsAgainstSellerRate);
+        Assert.Equal(CancellationRequester.BuyerOfficial, cancellation.Requester);
+        Assert.Equal(OrderStatus.Canceled, order.Status);
+        Assert.False(order.HasCountedCancellation);
+        // The buyer's request stays on the order for the report (R31).
+        Assert.Equal(TestOrders.BuyerReason, order.BuyerCancellationRequest?.Reason);
+    }
+
+    [Fact]
+    public void R15_a_cancellation_in_answer_to_a_buyer_message_counts_even_with_BuyerCanceled()
+    {
+        var order = TestOrders.In(OrderStatus.Unshipped);
+
+        var cancellation = order.CancelBySeller(CancelReason.BuyerCanceled, CancellationRequester.BuyerMessage, null, Now);
+
+        Assert.True(cancellation.CountsAgainstSellerRate);
+        Assert.Equal(CancellationRequester.BuyerMessage, cancellation.Requester);
+        Assert.True(order.HasCountedCancellation);
+    }
+
+    [Fact]
+    public void R18_the_seller_may_not_claim_the_official_route_even_when_the_buyer_used_it()
+    {
+        var order = TestOrders.In(OrderStatus.Unshipped, buyerRequested: true);
+        var before = TestOrders.Snapshot(order);
+
+        var refusal = Assert.Throws<DomainException>(() =>
+            order.CancelBySeller(CancelReason.BuyerCanceled, CancellationRequester.BuyerOfficial, null, Now));
+
+        Assert.Equal("REQUESTER_NOT_ALLOWED", refusal.Reason);
+        Assert.Equal(before, TestOrders.Snapshot(order));
     }
 
     [Theory]

@@ -8,6 +8,8 @@ internal static class TestOrders
     public static readonly ShippingAddress Address =
         new("Hanako Yamada", "1-2-3 Shibuya", null, null, "Shibuya-ku", "Tokyo", "150-0002", "JP", null);
 
+    public const string BuyerReason = "Ordered by mistake";
+
     public static readonly BuyerContact Contact = new("Hanako Yamada", "buyer@example.invalid", null);
 
     /// <summary>Two items: A x2, B x1, in JPY.</summary>
@@ -18,27 +20,38 @@ internal static class TestOrders
             new NewOrderItem("B", "SKU-B", "Teapot", 1, [new UnitCharge(ChargeComponent.Principal, 4500)]),
         ]);
 
-    public static Order In(OrderStatus status)
+    /// <summary>An order in <paramref name="status"/>. With <paramref name="buyerRequested"/>
+    /// the buyer asked to cancel through the official route (R13) right after payment was
+    /// authorized (a PENDING order would be canceled by it, so it has no such variant); the
+    /// CANCELED one is then canceled by the seller with reason BuyerCanceled (R14).</summary>
+    public static Order In(OrderStatus status, bool buyerRequested = false)
     {
         var order = Order.Create(NewOrder(), Now);
         if (status == OrderStatus.Pending)
         {
-            return order;
+            return buyerRequested
+                ? throw new ArgumentException("a buyer request cancels a PENDING order", nameof(buyerRequested))
+                : order;
         }
 
         order.AuthorizePayment(Address, Contact, Now);
+        if (buyerRequested)
+        {
+            order.RequestCancellationByBuyer(BuyerReason, Now);
+        }
+
         switch (status)
         {
             case OrderStatus.Unshipped:
                 break;
             case OrderStatus.PartiallyShipped:
-                order.ConfirmShipment([new ItemQuantity("A", 1)], "Yamato", "T-1", Now, false, Now);
+                order.ConfirmShipment([new ItemQuantity("A", 1)], "Yamato", "T-1", Now, buyerRequested, Now);
                 break;
             case OrderStatus.Shipped:
-                order.ConfirmShipment([new ItemQuantity("A", 2), new ItemQuantity("B", 1)], "Yamato", "T-1", Now, false, Now);
+                order.ConfirmShipment([new ItemQuantity("A", 2), new ItemQuantity("B", 1)], "Yamato", "T-1", Now, buyerRequested, Now);
                 break;
             case OrderStatus.Canceled:
-                order.CancelBySeller(CancelReason.NoInventory, CancellationRequester.Seller, null, Now);
+                order.CancelBySeller(buyerRequested ? CancelReason.BuyerCanceled : CancelReason.NoInventory, CancellationRequester.Seller, null, Now);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(status), status, "not a status");
