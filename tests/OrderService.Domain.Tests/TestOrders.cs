@@ -69,5 +69,6 @@ internal static class TestOrders
         order.Cancellations.Count + " cancellations",
         order.Cancellation?.ToString() ?? "no cancellation",
         order.BuyerCancellationRequest?.ToString() ?? "no buyer request",
+        "warned " + (order.AutoCancelWarnedAt?.ToString("O") ?? "never"),
         order.PendingEvents.Count + " events");
 }
