@@ -65,14 +65,19 @@ public static class DatabaseSetup
 
     public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
     {
+        // An order owns several collections (items, shipments, cancellations): one query
+        // per collection instead of one cartesian join.
         _ = provider switch
         {
-            DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
-                sqlite => sqlite.MigrationsAssembly("OrderService.Persistence.Sqlite")),
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
-                npgsql => npgsql.MigrationsAssembly("OrderService.Persistence.Postgres")),
-            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString,
-                sqlServer => sqlServer.MigrationsAssembly("OrderService.Persistence.SqlServer")),
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString, sqlite => sqlite
+                .MigrationsAssembly("OrderService.Persistence.Sqlite")
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+            DatabaseProvider.Postgres => options.UseNpgsql(connectionString, npgsql => npgsql
+                .MigrationsAssembly("OrderService.Persistence.Postgres")
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, sqlServer => sqlServer
+                .MigrationsAssembly("OrderService.Persistence.SqlServer")
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
     }

@@ -28,6 +28,9 @@ namespace OrderService.Persistence.SqlServer.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<long?>("AutoCancelWarnedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -76,6 +79,8 @@ namespace OrderService.Persistence.SqlServer.Migrations
                     b.HasIndex("SellerId", "PurchasedAt");
 
                     b.HasIndex("Status", "LatestShipDate");
+
+                    b.HasIndex("Status", "PurchasedAt");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -290,6 +295,78 @@ namespace OrderService.Persistence.SqlServer.Migrations
                                 .HasForeignKey("OrderId");
                         });
 
+                    b.OwnsMany("OrderService.Domain.CancellationRecord", "Cancellations", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)")
+                                .HasColumnName("CancellationId");
+
+                            b1.Property<long>("CanceledAt")
+                                .HasColumnType("bigint");
+
+                            b1.Property<bool>("CountsAgainstSellerRate")
+                                .HasColumnType("bit");
+
+                            b1.Property<string>("Executor")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("nvarchar(48)");
+
+                            b1.Property<string>("Note")
+                                .HasMaxLength(1000)
+                                .HasColumnType("nvarchar(1000)");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("nvarchar(48)");
+
+                            b1.Property<string>("Requester")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("nvarchar(48)");
+
+                            b1.Property<bool>("WholeOrder")
+                                .HasColumnType("bit");
+
+                            b1.HasKey("OrderId", "Id");
+
+                            b1.ToTable("order_cancellations", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+
+                            b1.OwnsMany("OrderService.Domain.CancellationLine", "Lines", b2 =>
+                                {
+                                    b2.Property<string>("OrderId")
+                                        .HasColumnType("nvarchar(64)");
+
+                                    b2.Property<string>("CancellationId")
+                                        .HasColumnType("nvarchar(64)");
+
+                                    b2.Property<string>("OrderItemId")
+                                        .HasMaxLength(64)
+                                        .HasColumnType("nvarchar(64)");
+
+                                    b2.Property<int>("Quantity")
+                                        .HasColumnType("int");
+
+                                    b2.HasKey("OrderId", "CancellationId", "OrderItemId");
+
+                                    b2.ToTable("order_cancellation_lines", (string)null);
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("OrderId", "CancellationId");
+                                });
+
+                            b1.Navigation("Lines");
+                        });
+
                     b.OwnsMany("OrderService.Domain.OrderItem", "Items", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -478,6 +555,8 @@ namespace OrderService.Persistence.SqlServer.Migrations
                     b.Navigation("BuyerContact");
 
                     b.Navigation("Cancellation");
+
+                    b.Navigation("Cancellations");
 
                     b.Navigation("Items");
 

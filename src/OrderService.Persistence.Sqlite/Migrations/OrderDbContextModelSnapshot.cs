@@ -23,6 +23,9 @@ namespace OrderService.Persistence.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AutoCancelWarnedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -71,6 +74,8 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.HasIndex("SellerId", "PurchasedAt");
 
                     b.HasIndex("Status", "LatestShipDate");
+
+                    b.HasIndex("Status", "PurchasedAt");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -283,6 +288,78 @@ namespace OrderService.Persistence.Sqlite.Migrations
                                 .HasForeignKey("OrderId");
                         });
 
+                    b.OwnsMany("OrderService.Domain.CancellationRecord", "Cancellations", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("CancellationId");
+
+                            b1.Property<long>("CanceledAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("CountsAgainstSellerRate")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Executor")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Note")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Requester")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("WholeOrder")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("OrderId", "Id");
+
+                            b1.ToTable("order_cancellations", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+
+                            b1.OwnsMany("OrderService.Domain.CancellationLine", "Lines", b2 =>
+                                {
+                                    b2.Property<string>("OrderId")
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<string>("CancellationId")
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<string>("OrderItemId")
+                                        .HasMaxLength(64)
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<int>("Quantity")
+                                        .HasColumnType("INTEGER");
+
+                                    b2.HasKey("OrderId", "CancellationId", "OrderItemId");
+
+                                    b2.ToTable("order_cancellation_lines", (string)null);
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("OrderId", "CancellationId");
+                                });
+
+                            b1.Navigation("Lines");
+                        });
+
                     b.OwnsMany("OrderService.Domain.OrderItem", "Items", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -471,6 +548,8 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.Navigation("BuyerContact");
 
                     b.Navigation("Cancellation");
+
+                    b.Navigation("Cancellations");
 
                     b.Navigation("Items");
 

@@ -21,12 +21,15 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.Property(o => o.Version).IsConcurrencyToken();
         order.Ignore(o => o.PendingEvents);
         order.Ignore(o => o.AutoCancelAt);
+        order.Ignore(o => o.HasCountedCancellation);
 
         // The listing queries: by owner, newest purchase first.
         order.HasIndex(o => new { o.SellerId, o.PurchasedAt });
         order.HasIndex(o => new { o.BuyerId, o.PurchasedAt });
         order.HasIndex(o => o.PurchasedAt);
+        // The automatic cancellation passes (R4, R5).
         order.HasIndex(o => new { o.Status, o.LatestShipDate });
+        order.HasIndex(o => new { o.Status, o.PurchasedAt });
 
         order.OwnsOne(o => o.ShippingAddress, address =>
         {
@@ -105,5 +108,26 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             shipment.Navigation(s => s.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
         order.Navigation(o => o.Shipments).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // Every cancellation act (R18): what the seller's rate (R17) is computed from.
+        order.OwnsMany(o => o.Cancellations, cancellation =>
+        {
+            cancellation.ToTable("order_cancellations");
+            cancellation.WithOwner().HasForeignKey("OrderId");
+            cancellation.Property<string>("OrderId").HasMaxLength(IdLength);
+            cancellation.HasKey("OrderId", nameof(CancellationRecord.Id));
+            cancellation.Property(c => c.Id).HasColumnName("CancellationId").HasMaxLength(IdLength);
+            cancellation.Property(c => c.Note).HasMaxLength(1000);
+
+            cancellation.OwnsMany(c => c.Lines, line =>
+            {
+                line.ToTable("order_cancellation_lines");
+                line.WithOwner().HasForeignKey("OrderId", "CancellationId");
+                line.Property(l => l.OrderItemId).HasMaxLength(IdLength);
+                line.HasKey("OrderId", "CancellationId", nameof(CancellationLine.OrderItemId));
+            });
+            cancellation.Navigation(c => c.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+        order.Navigation(o => o.Cancellations).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }
