@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
 using OrderService.Persistence;
 using OrderService.Server.Access;
+using OrderService.Server.Cancellations;
 using OrderService.Server.Errors;
 using OrderService.Server.Infrastructure;
 using OrderService.Server.Notifications;
@@ -26,6 +27,9 @@ builder.Services.AddScoped<NotificationFeed>();
 builder.Services.AddSingleton<EventLogRetention>();
 builder.Services.AddHostedService(services => services.GetRequiredService<EventLogRetention>());
 builder.Services.AddHostedService<PostgresEventListener>();
+builder.Services.AddOptions<AutoCancelOptions>().BindConfiguration(AutoCancelOptions.Section);
+builder.Services.AddSingleton<AutoCancellationService>();
+builder.Services.AddHostedService(services => services.GetRequiredService<AutoCancellationService>());
 
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 // Configured from IConfiguration when first used, so test hosts can supply their key.

@@ -57,7 +57,7 @@ public sealed class PlatformTests(ServerFixture server)
         await Expect.Failure(StatusCode.Unimplemented, "NOT_IMPLEMENTED_YET",
             () => seller.Refunds.RefundOrderAsync(new RefundOrderRequest()).ResponseAsync);
         await Expect.Failure(StatusCode.Unimplemented, "NOT_IMPLEMENTED_YET",
-            () => seller.Orders.CancelOrderAsync(new CancelOrderRequest()).ResponseAsync);
+            () => seller.Orders.RequestCarrierReturnAsync(new RequestCarrierReturnRequest()).ResponseAsync);
     }
 
     public static TheoryData<System.Type, System.Type> SharedEnums => new()

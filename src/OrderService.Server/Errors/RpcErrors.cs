@@ -37,9 +37,6 @@ public static class RpcErrors
     public static RpcException PermissionDenied(string reason, string message, IReadOnlyDictionary<string, string>? metadata = null) =>
         Build(Code.PermissionDenied, message, ErrorInfo(reason, metadata));
 
-    public static RpcException NotFound(string reason, string message, string resource) =>
-        Build(Code.NotFound, message, ErrorInfo(reason, new Dictionary<string, string> { ["resource"] = resource }));
-
     public static RpcException Aborted(string reason, string message) =>
         Build(Code.Aborted, message, ErrorInfo(reason));
 
@@ -57,7 +54,11 @@ public static class RpcErrors
             ErrorInfo("NOT_IMPLEMENTED_YET", new Dictionary<string, string> { ["method"] = method }));
 
     /// <summary>The one mapping from domain refusals to gRPC status codes.</summary>
-    public static RpcException FromDomain(DomainException exception)
+    public static RpcException FromDomain(DomainException exception) => StatusOf(exception).ToRpcException();
+
+    /// <summary>The google.rpc.Status of a refusal, also used alone: each line of a feed
+    /// carries the status the single-order RPC would have returned.</summary>
+    public static Status StatusOf(DomainException exception)
     {
         var code = exception.Kind switch
         {
@@ -100,8 +101,12 @@ public static class RpcErrors
             });
         }
 
-        return Build(code, exception.Message, [.. details]);
+        return BuildStatus(code, exception.Message, [.. details]);
     }
+
+    /// <summary>The google.rpc.Status an RpcException built here carries.</summary>
+    public static Status StatusOf(RpcException exception) =>
+        exception.GetRpcStatus() ?? new Status { Code = (int)exception.StatusCode, Message = exception.Status.Detail };
 
     private static ErrorInfo ErrorInfo(string reason, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -117,10 +122,13 @@ public static class RpcErrors
         return info;
     }
 
-    private static RpcException Build(Code code, string message, params IMessage[] details)
+    private static RpcException Build(Code code, string message, params IMessage[] details) =>
+        BuildStatus(code, message, details).ToRpcException();
+
+    private static Status BuildStatus(Code code, string message, params IMessage[] details)
     {
         var status = new Status { Code = (int)code, Message = message };
         status.Details.AddRange(details.Select(Any.Pack));
-        return status.ToRpcException();
+        return status;
     }
 }

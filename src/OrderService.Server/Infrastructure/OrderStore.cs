@@ -35,7 +35,12 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
     /// a seller cannot even learn that another seller's order id exists.</summary>
     public async Task<Order> FindVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
         await VisibleOrders(caller).FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
-        ?? throw RpcErrors.NotFound("ORDER_NOT_FOUND", $"Order '{orderId}' was not found.", $"orders/{orderId}");
+        ?? throw OrderNotFound(orderId);
+
+    /// <summary>NOT_FOUND for an order that does not exist or is not the caller's.</summary>
+    public static DomainException OrderNotFound(string orderId) =>
+        new(ErrorKind.NotFound, "ORDER_NOT_FOUND", $"Order '{orderId}' was not found.",
+            metadata: new Dictionary<string, string> { ["resource"] = $"orders/{orderId}" });
 
     /// <summary>Runs <paramref name="work"/> and saves what it changed, its events and the
     /// response under (caller, request_id) in one transaction (AIP-155). A retry with the
@@ -113,6 +118,16 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
                 logger.LogInformation(exception, "Write conflict; re-running {Method} (attempt {Attempt}).", method, attempt);
             }
         }
+    }
+
+    /// <summary>The stored answer to this request_id, or null when there is none yet;
+    /// ALREADY_EXISTS when the request_id was used for another request.</summary>
+    public async Task<TResponse?> FindAnswerAsync<TResponse>(
+        Caller caller, string method, string requestId, IMessage request, CancellationToken cancellationToken)
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var stored = await FindStoredAsync(caller, requestId, cancellationToken);
+        return stored is null ? null : Replay<TResponse>(stored, method, Hash(method, request));
     }
 
     private Task<IdempotencyRecord?> FindStoredAsync(Caller caller, string requestId, CancellationToken cancellationToken) =>

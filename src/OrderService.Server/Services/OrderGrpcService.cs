@@ -11,7 +11,7 @@ using Domain = OrderService.Domain;
 namespace OrderService.Server.Services;
 
 /// <summary>orderservice.v1.OrderService: validate, call the domain, save through the store.</summary>
-public sealed class OrderGrpcService(OrderStore store) : Api.OrderService.OrderServiceBase
+public sealed partial class OrderGrpcService(OrderStore store) : Api.OrderService.OrderServiceBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
@@ -212,26 +212,11 @@ public sealed class OrderGrpcService(OrderStore store) : Api.OrderService.OrderS
         }, context.CancellationToken);
     }
 
-    public override Task<CancelOrderResponse> CancelOrder(CancelOrderRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method, "cancellation workflows issue");
-
-    public override Task<SubmitCancellationFeedResponse> SubmitCancellationFeed(SubmitCancellationFeedRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method, "cancellation workflows issue");
-
-    public override Task<RequestCancellationResponse> RequestCancellation(RequestCancellationRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method, "cancellation workflows issue");
-
     public override Task<RequestAddressChangeResponse> RequestAddressChange(RequestAddressChangeRequest request, ServerCallContext context) =>
         throw RpcErrors.Unimplemented(context.Method, "address-change issue");
 
     public override Task<RequestCarrierReturnResponse> RequestCarrierReturn(RequestCarrierReturnRequest request, ServerCallContext context) =>
         throw RpcErrors.Unimplemented(context.Method, "address-change issue");
-
-    public override Task<GetCancellationMetricsResponse> GetCancellationMetrics(GetCancellationMetricsRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method, "cancellation workflows issue");
-
-    public override Task<GetReplyTemplateResponse> GetReplyTemplate(GetReplyTemplateRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method, "cancellation workflows issue");
 
     public override Task StreamOrderReport(StreamOrderReportRequest request, IServerStreamWriter<StreamOrderReportResponse> responseStream, ServerCallContext context) =>
         throw RpcErrors.Unimplemented(context.Method, "reports issue");

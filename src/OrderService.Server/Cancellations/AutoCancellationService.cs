@@ -1,0 +1,133 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OrderService.Domain;
+using OrderService.Persistence;
+
+namespace OrderService.Server.Cancellations;
+
+/// <summary>Configuration section "AutoCancel".</summary>
+public sealed class AutoCancelOptions
+{
+    public const string Section = "AutoCancel";
+
+    /// <summary>Runs the passes at all. Every instance may run them: orders are changed
+    /// under optimistic concurrency, so two instances never cancel one order twice.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between passes.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long before an auto-cancel (R5) the seller is warned.</summary>
+    public TimeSpan WarningLeadTime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Orders changed per query, so a backlog never loads everything at once.</summary>
+    public int BatchSize { get; set; } = 100;
+}
+
+/// <summary>What one pass did.</summary>
+public sealed record AutoCancelPass(int Expired, int AutoCanceled, int Warned);
+
+/// <summary>The automatic cancellations, driven by <see cref="TimeProvider"/>: PENDING
+/// orders whose payment was not authorized within 21 days (R4, the marketplace's, never
+/// counted), orders with units unshipped 7 days after the latest ship date (R5, counted),
+/// and the seller's warning ahead of the latter. Each change is the domain's, saved with
+/// its events, so each one is notified like any other cancellation.</summary>
+public sealed class AutoCancellationService(
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    IOptions<AutoCancelOptions> options,
+    ILogger<AutoCancellationService> logger) : BackgroundService
+{
+    public async Task<AutoCancelPass> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var expiredBefore = now - Order.PaymentVerificationLimit;
+        var shipDateMissedBefore = now - Order.AutoCancelGrace;
+        var warnShipDatesBefore = now - Order.AutoCancelGrace + options.Value.WarningLeadTime;
+
+        var expired = await ChangeEachAsync(
+            db => db.Orders.Where(o => o.Status == OrderStatus.Pending && o.PurchasedAt <= expiredBefore),
+            order => order.ExpireUnauthorizedPayment(now),
+            cancellationToken);
+        var autoCanceled = await ChangeEachAsync(
+            db => db.Orders.Where(o => (o.Status == OrderStatus.Unshipped || o.Status == OrderStatus.PartiallyShipped)
+                && o.LatestShipDate <= shipDateMissedBefore),
+            order => order.AutoCancelForMissedShipDate(now),
+            cancellationToken);
+        var warned = await ChangeEachAsync(
+            db => db.Orders.Where(o => (o.Status == OrderStatus.Unshipped || o.Status == OrderStatus.PartiallyShipped)
+                && o.AutoCancelWarnedAt == null && o.LatestShipDate <= warnShipDatesBefore),
+            order => order.WarnOfAutoCancel(now),
+            cancellationToken);
+
+        var pass = new AutoCancelPass(expired, autoCanceled, warned);
+        if (expired + autoCanceled + warned > 0)
+        {
+            logger.LogInformation("Auto-cancel pass: {Pass}.", pass);
+        }
+
+        return pass;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Auto-cancel pass failed; trying again in {Interval}.", options.Value.Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Applies <paramref name="change"/> to every order the query finds, one
+    /// order per transaction: a conflict with a concurrent change (the seller shipping at
+    /// that moment, another instance's pass) loses only that order, which the next pass
+    /// sees again in its new state.</summary>
+    private async Task<int> ChangeEachAsync(
+        Func<OrderDbContext, IQueryable<Order>> due, Action<Order> change, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        var skipped = new HashSet<string>();
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
+            var batch = await due(db).Where(o => !skipped.Contains(o.Id))
+                .OrderBy(o => o.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return changed;
+            }
+
+            foreach (var order in batch)
+            {
+                try
+                {
+                    change(order);
+                    await db.SaveChangesAsync(cancellationToken);
+                    changed++;
+                }
+                catch (Exception exception) when (exception is DomainException or DbUpdateException)
+                {
+                    // Changed meanwhile, or no longer due: leave it to the next pass.
+                    logger.LogInformation("Auto-cancel skipped order {OrderId}: {Message}", order.Id, exception.Message);
+                    skipped.Add(order.Id);
+                    db.ChangeTracker.Clear();
+                    break; // re-read the batch on a clean context
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using OrderService.Contracts.V1;
+using OrderService.Domain;
+using OrderService.Server.Access;
+using OrderService.Server.Cancellations;
+using OrderService.Server.Errors;
+using Api = OrderService.Contracts.V1;
+using Domain = OrderService.Domain;
+
+namespace OrderService.Server.Services;
+
+/// <summary>The cancellation workflows of OrderService (R2, R4, R5, R10-R18, T1-T5).</summary>
+public sealed partial class OrderGrpcService
+{
+    /// <summary>Feed lines per transaction. Fixed: a retried feed replays chunk by chunk,
+    /// so the chunks must fall the same way every time.</summary>
+    private const int FeedChunkSize = 500;
+    private const int MaxFeedLines = 20_000;
+    private static readonly TimeSpan MinMetricsWindow = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MaxMetricsWindow = TimeSpan.FromDays(90);
+
+    public override async Task<CancelOrderResponse> CancelOrder(CancelOrderRequest request, ServerCallContext context)
+    {
+        var caller = AccessInterceptor.CallerOf(context);
+        var v = new RequestValidator();
+        var requestId = v.RequestId(request.RequestId);
+        ValidateCancellation(v, request.OrderId, request.Reason, request.Requester, request.Note);
+        v.ThrowIfInvalid();
+        var reason = (Domain.CancelReason)request.Reason;
+        var requester = RequesterOf(request.Requester);
+
+        if (request.ValidateOnly)
+        {
+            // Nothing is written, so nothing is stored under the request_id either: the
+            // real request may follow with the same id.
+            var order = await store.FindVisibleAsync(caller, request.OrderId, context.CancellationToken);
+            var wouldRecord = order.PreviewSellerCancellation(reason, requester, request.Note, store.Now);
+            return await CancelResponseAsync(order, wouldRecord, CancellationMetrics.OrderFact.Of(order), context.CancellationToken);
+        }
+
+        return await store.MutateAsync(caller, context.Method, requestId, request, async cancellationToken =>
+        {
+            var order = await store.FindVisibleAsync(caller, request.OrderId, cancellationToken);
+            var before = CancellationMetrics.OrderFact.Of(order);
+            var cancellation = order.CancelBySeller(reason, requester, request.Note, store.Now);
+            return await CancelResponseAsync(order, cancellation, before, cancellationToken);
+        }, context.CancellationToken);
+    }
+
+    public override Task<RequestCancellationResponse> RequestCancellation(RequestCancellationRequest request, ServerCallContext context)
+    {
+        var caller = AccessInterceptor.CallerOf(context);
+        var v = new RequestValidator();
+        var requestId = v.RequestId(request.RequestId);
+        v.Identifier(request.OrderId, "order_id");
+        v.Text(request.Reason, "reason", 500);
+        v.ThrowIfInvalid();
+
+        return store.MutateAsync(caller, context.Method, requestId, request, async cancellationToken =>
+        {
+            var order = await store.FindVisibleAsync(caller, request.OrderId, cancellationToken);
+            order.RequestCancellationByBuyer(request.Reason, store.Now);
+            return new RequestCancellationResponse { Order = ProtoMapper.ToProto(order) };
+        }, context.CancellationToken);
+    }
+
+    public override async Task<SubmitCancellationFeedResponse> SubmitCancellationFeed(SubmitCancellationFeedRequest request, ServerCallContext context)
+    {
+        var caller = AccessInterceptor.CallerOf(context);
+        var v = new RequestValidator();
+        var requestId = v.RequestId(request.RequestId);
+        if (request.Lines.Count == 0)
+        {
+            v.Add("lines", "required: at least one line");
+        }
+        else if (request.Lines.Count > MaxFeedLines)
+        {
+            v.Add("lines", $"at most {MaxFeedLines} lines; split the feed");
+        }
+
+        v.ThrowIfInvalid();
+        var cancellationToken = context.CancellationToken;
+        var answer = new SubmitCancellationFeedResponse();
+
+        if (request.ValidateOnly)
+        {
+            foreach (var chunk in request.Lines.Chunk(FeedChunkSize).Select((lines, index) => (lines, index)))
+            {
+                store.Db.ChangeTracker.Clear();
+                answer.Results.AddRange(await ApplyFeedChunkAsync(caller, chunk.lines, chunk.index * FeedChunkSize, validateOnly: true, cancellationToken));
+            }
+
+            return Summarize(answer);
+        }
+
+        var stored = await store.FindAnswerAsync<SubmitCancellationFeedResponse>(caller, context.Method, requestId, request, cancellationToken);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        // Each chunk commits on its own with its own stored answer, so one bad line never
+        // undoes the others (R10), and a feed retried after a crash replays the chunks
+        // that had committed instead of cancelling twice.
+        foreach (var chunk in request.Lines.Chunk(FeedChunkSize).Select((lines, index) => (lines, index)))
+        {
+            var chunkRequest = new SubmitCancellationFeedRequest { RequestId = requestId, Lines = { chunk.lines } };
+            var chunkAnswer = await store.MutateAsync(caller, context.Method + "#chunk", ChunkRequestId(requestId, chunk.index), chunkRequest,
+                async token => new SubmitCancellationFeedResponse
+                {
+                    Results = { await ApplyFeedChunkAsync(caller, chunk.lines, chunk.index * FeedChunkSize, validateOnly: false, token) },
+                },
+                cancellationToken);
+            answer.Results.AddRange(chunkAnswer.Results);
+        }
+
+        var summarized = Summarize(answer);
+        return await store.MutateAsync(caller, context.Method, requestId, request, _ => Task.FromResult(summarized), cancellationToken);
+    }
+
+    public override async Task<GetCancellationMetricsResponse> GetCancellationMetrics(GetCancellationMetricsRequest request, ServerCallContext context)
+    {
+        var caller = AccessInterceptor.CallerOf(context);
+        var v = new RequestValidator();
+        var window = CancellationMetrics.DefaultWindow;
+        if (request.Window is not null)
+        {
+            if (request.Window.Nanos is < -999_999_999 or > 999_999_999)
+            {
+                v.Add("window", "not a valid duration");
+            }
+            else
+            {
+                window = request.Window.ToTimeSpan();
+                if (window < MinMetricsWindow || window > MaxMetricsWindow)
+                {
+                    v.Add("window", "must be between 1 hour and 90 days");
+                }
+            }
+        }
+
+        v.ThrowIfInvalid();
+        var end = store.Now;
+        var summary = await CancellationRates.ForSellerAsync(store.Db, caller.Id, end - window, end, context.CancellationToken);
+        var response = new GetCancellationMetricsResponse
+        {
+            WindowStart = Timestamp.FromDateTimeOffset(summary.WindowStart),
+            WindowEnd = Timestamp.FromDateTimeOffset(summary.WindowEnd),
+            CountedCancellations = summary.CountedCancellations,
+            TotalOrders = summary.TotalOrders,
+            RateBasisPoints = summary.RateBasisPoints,
+            TargetBasisPoints = summary.TargetBasisPoints,
+            TargetMet = summary.TargetMet,
+        };
+        response.CountedOrderIds.AddRange(summary.CountedOrderIds);
+        return response;
+    }
+
+    public override async Task<GetReplyTemplateResponse> GetReplyTemplate(GetReplyTemplateRequest request, ServerCallContext context)
+    {
+        var caller = AccessInterceptor.CallerOf(context);
+        var v = new RequestValidator();
+        v.DefinedEnum(request.TemplateId, "template_id");
+        v.Identifier(request.OrderId, "order_id");
+        if (string.IsNullOrEmpty(request.LanguageCode))
+        {
+            v.Add("language_code", "required: ja or en");
+        }
+
+        v.ThrowIfInvalid();
+        var order = await store.FindVisibleAsync(caller, request.OrderId, context.CancellationToken);
+        var (subject, body) = ReplyTemplates.Render((Domain.ReplyTemplateId)request.TemplateId, request.LanguageCode, order);
+        return new GetReplyTemplateResponse
+        {
+            Template = new ReplyTemplate
+            {
+                TemplateId = request.TemplateId,
+                LanguageCode = request.LanguageCode.Split('-')[0].ToLowerInvariant(),
+                Subject = subject,
+                Body = body,
+            },
+        };
+    }
+
+    /// <summary>The shape checks of one cancellation, shared by CancelOrder and each feed
+    /// line so that both answer alike. Which reasons and requesters a seller may use is
+    /// the domain's rule.</summary>
+    private static void ValidateCancellation(RequestValidator v, string orderId, Api.CancelReason reason, Api.CancellationRequester requester, string note)
+    {
+        v.Identifier(orderId, "order_id");
+        v.DefinedEnum(reason, "reason");
+        v.DefinedEnum(requester, "requester", allowUnspecified: true);
+        v.Text(note, "note", 1000, required: false);
+    }
+
+    private static Domain.CancellationRequester RequesterOf(Api.CancellationRequester requester) =>
+        requester == Api.CancellationRequester.Unspecified ? Domain.CancellationRequester.Seller : (Domain.CancellationRequester)requester;
+
+    private async Task<CancelOrderResponse> CancelResponseAsync(
+        Domain.Order order, Domain.Cancellation cancellation, CancellationMetrics.OrderFact orderBefore, CancellationToken cancellationToken)
+    {
+        var end = store.Now;
+        var rateBefore = await CancellationRates.ForSellerAsync(store.Db, order.SellerId, end - CancellationMetrics.DefaultWindow, end, cancellationToken);
+        var impact = CancellationMetrics.Impact(rateBefore, orderBefore, cancellation.CountsAgainstSellerRate);
+        return new CancelOrderResponse
+        {
+            Order = ProtoMapper.ToProto(order),
+            Cancellation = ProtoMapper.ToProto(cancellation),
+            RateImpact = new CancellationRateImpact
+            {
+                CountsAgainstSellerRate = impact.CountsAgainstSellerRate,
+                RateBeforeBasisPoints = impact.RateBeforeBasisPoints,
+                RateAfterBasisPoints = impact.RateAfterBasisPoints,
+                TargetBasisPoints = impact.TargetBasisPoints,
+                CrossesTarget = impact.CrossesTarget,
+            },
+        };
+    }
+
+    /// <summary>Applies (or, validate_only, checks) one chunk of feed lines on the tracked
+    /// orders; each line gets the status CancelOrder would have returned.</summary>
+    private async Task<List<FeedLineResult>> ApplyFeedChunkAsync(
+        Caller caller, IReadOnlyList<CancellationFeedLine> lines, int firstIndex, bool validateOnly, CancellationToken cancellationToken)
+    {
+        var ids = lines.Select(l => l.OrderId).Where(id => id.Length is > 0 and <= RequestValidator.MaxIdLength).Distinct().ToList();
+        var orders = await store.VisibleOrders(caller).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
+        var now = store.Now;
+        var results = new List<FeedLineResult>(lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var result = new FeedLineResult { LineNumber = firstIndex + i + 1, OrderId = line.OrderId };
+            try
+            {
+                var v = new RequestValidator();
+                ValidateCancellation(v, line.OrderId, line.Reason, line.Requester, line.Note);
+                v.ThrowIfInvalid();
+                var order = orders.GetValueOrDefault(line.OrderId) ?? throw Infrastructure.OrderStore.OrderNotFound(line.OrderId);
+                var reason = (Domain.CancelReason)line.Reason;
+                var requester = RequesterOf(line.Requester);
+                _ = validateOnly
+                    ? order.PreviewSellerCancellation(reason, requester, line.Note, now)
+                    : order.CancelBySeller(reason, requester, line.Note, now);
+                result.Status = new Google.Rpc.Status { Code = (int)StatusCode.OK };
+            }
+            catch (DomainException exception)
+            {
+                result.Status = RpcErrors.StatusOf(exception);
+            }
+            catch (RpcException exception)
+            {
+                result.Status = RpcErrors.StatusOf(exception);
+            }
+
+            results.Add(result);
+        }
+
+        return results;
+    }
+
+    private static SubmitCancellationFeedResponse Summarize(SubmitCancellationFeedResponse answer)
+    {
+        var accepted = answer.Results.Count(r => r.Status.Code == (int)StatusCode.OK);
+        answer.Summary = new FeedSummary
+        {
+            Lines = answer.Results.Count,
+            Accepted = accepted,
+            Failed = answer.Results.Count - accepted,
+        };
+        return answer;
+    }
+
+    /// <summary>The stored-answer key of one chunk of a feed, derived from the feed's
+    /// request_id so that a retry of the feed finds it.</summary>
+    private static string ChunkRequestId(string feedRequestId, int chunkIndex)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{feedRequestId}/chunk/{chunkIndex}"));
+        return new Guid(hash.AsSpan(0, 16)).ToString("D");
+    }
+}
