@@ -12,7 +12,9 @@ namespace OrderService.IntegrationTests.Infrastructure;
 /// <summary>One in-process server on a fresh database for the whole test run. The
 /// database is SQLite (a temporary file) or PostgreSQL (a new database on the server
 /// named by ORDERSERVICE_TEST_POSTGRES), chosen by ORDERSERVICE_TEST_DATABASE. Tests
-/// isolate themselves by using their own order, seller and buyer ids.</summary>
+/// isolate themselves by using their own order, seller and buyer ids. A test that needs
+/// a database of its own or a clock it controls starts one with
+/// <see cref="StartIsolatedAsync"/>.</summary>
 public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public static readonly TokenSettings Tokens = new() { SigningKey = "integration-test-signing-key-0123456789-abcdef" };
@@ -29,6 +31,8 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
     private readonly string? _sqliteFolder;
     private readonly bool _ownsDatabase = true;
     private readonly Dictionary<string, string?> _settings = new(TestSettings);
+    private readonly TimeProvider? _clock;
+    private bool _disposed;
 
     /// <summary>Another server instance on the same database (a second replica, or the
     /// same service after a restart), with settings of its own.</summary>
@@ -37,6 +41,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         Provider = sibling.Provider;
         _connectionString = sibling._connectionString;
         _ownsDatabase = false;
+        _clock = sibling._clock;
         foreach (var (key, value) in settings)
         {
             _settings[key] = value;
@@ -72,7 +77,55 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         }
     }
 
+    /// <summary>A server on a fresh database of its own (removed when it is disposed),
+    /// with the server's clock replaced by <paramref name="clock"/>.</summary>
+    private ServerFixture(TimeProvider? clock, IReadOnlyDictionary<string, string?> settings)
+        : this()
+    {
+        _clock = clock;
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+    }
+
     public DatabaseProvider Provider { get; }
+
+    /// <summary>The server's clock: the one given to <see cref="StartIsolatedAsync"/>, or
+    /// the system clock.</summary>
+    public TimeProvider Clock => _clock ?? TimeProvider.System;
+
+    /// <summary>Where the database lives, for tests of this fixture itself.</summary>
+    internal string ConnectionString => _connectionString;
+
+    /// <summary>Starts a server on a fresh database of its own, like the shared one but
+    /// isolated from every other test: for tests that change server-wide state (a clock, a
+    /// background pass over every order). <paramref name="clock"/>, when given, replaces the
+    /// server's <see cref="TimeProvider"/> (a FakeTimeProvider lets the test move time).
+    /// Dispose it (<c>await using</c>) to stop it and delete its database.</summary>
+    public static async Task<ServerFixture> StartIsolatedAsync(TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var isolated = new ServerFixture(clock, settings ?? new Dictionary<string, string?>());
+        try
+        {
+            await isolated.InitializeAsync();
+        }
+        catch
+        {
+            try
+            {
+                await isolated.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // Best effort: the start failure is the one worth reporting.
+            }
+
+            throw;
+        }
+
+        return isolated;
+    }
 
     /// <summary>Starts another instance on this fixture's database. Dispose it to stop it.</summary>
     public async Task<ServerFixture> StartSiblingAsync(IReadOnlyDictionary<string, string?>? settings = null)
@@ -82,9 +135,26 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         return sibling;
     }
 
-    /// <summary>A connection whose calls carry a token for the role and id.</summary>
-    public OrderServiceConnection As(string role, string id) =>
-        OrderServiceConnection.Create(Server.BaseAddress, TokenMinter.Mint(Tokens, role, id, TimeSpan.FromHours(1), DateTimeOffset.UtcNow), Server.CreateHandler());
+    /// <summary>A connection whose calls carry a token for the role and id. With a clock
+    /// of the test's own, the token is valid from before the earlier of the real time and
+    /// the clock's until long after both, so that it is accepted whichever clock the token
+    /// validation reads and however far the test moves its clock.</summary>
+    public OrderServiceConnection As(string role, string id)
+    {
+        var token = _clock is null
+            ? TokenMinter.Mint(Tokens, role, id, TimeSpan.FromHours(1), DateTimeOffset.UtcNow)
+            : MintForBothClocks(role, id);
+        return OrderServiceConnection.Create(Server.BaseAddress, token, Server.CreateHandler());
+    }
+
+    private string MintForBothClocks(string role, string id)
+    {
+        var real = DateTimeOffset.UtcNow;
+        var fake = _clock!.GetUtcNow();
+        var earliest = (real < fake ? real : fake).AddHours(-1);
+        var span = (real - fake).Duration();
+        return TokenMinter.Mint(Tokens, role, id, span + TimeSpan.FromDays(120), earliest);
+    }
 
     public OrderServiceConnection Marketplace() => As("marketplace", "intake-service");
 
@@ -109,15 +179,26 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         return Task.CompletedTask;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Stops the server and, when this fixture created its database (the shared
+    /// one, an isolated one; not a sibling), deletes it. Both the xunit fixture path and
+    /// <c>await using</c> end here.</summary>
+    public override async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (Provider == DatabaseProvider.Postgres && _ownsDatabase)
         {
             await using var scope = Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<OrderDbContext>().Database.EnsureDeletedAsync();
         }
 
-        await DisposeAsync();
+        await base.DisposeAsync();
         if (_sqliteFolder is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -136,6 +217,14 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_clock is { } clock)
+        {
+            // With minimal hosting these callbacks run when Program calls builder.Build(),
+            // after Program's own registrations: this one is the last TimeProvider
+            // registered, so it is the one every service resolves (a fixture test checks).
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
         }
     }
 }
