@@ -6,6 +6,7 @@ using OrderService.Contracts.V1;
 using OrderService.IntegrationTests.Infrastructure;
 using OrderService.Persistence;
 using OrderService.Server.Notifications;
+using static OrderService.IntegrationTests.Infrastructure.Notices;
 using static OrderService.IntegrationTests.Infrastructure.TestData;
 
 namespace OrderService.IntegrationTests;
@@ -15,8 +16,6 @@ namespace OrderService.IntegrationTests;
 [Collection(ServerCollection.Name)]
 public sealed class NotificationTests(ServerFixture server)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-
     private readonly string _seller = NewId("S");
     private readonly string _buyer = NewId("B");
 
@@ -306,32 +305,6 @@ public sealed class NotificationTests(ServerFixture server)
         await Expect.InvalidArgument("types[0]", () => Next(buyer.Notifications.Subscribe(new SubscribeRequest { Types_ = { NotificationType.AutoCancelWarning } }), 1));
         await Expect.InvalidArgument("order_ids[0]", () => Next(buyer.Notifications.Subscribe(new SubscribeRequest { OrderIds = { "" } }), 1));
         await Expect.Failure(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", () => Next(marketplace.Notifications.Subscribe(new SubscribeRequest()), 1));
-    }
-
-    /// <summary>Starts a subscription and waits until the server has it in place.</summary>
-    private static async Task<AsyncServerStreamingCall<SubscribeResponse>> Subscribed(OrderServiceConnection connection, SubscribeRequest request)
-    {
-        var call = connection.Notifications.Subscribe(request);
-        var headers = await call.ResponseHeadersAsync.WaitAsync(Patience);
-        Assert.NotNull(headers.GetValue(NotificationFeed.StartCursorHeader));
-        return call;
-    }
-
-    /// <summary>The next <paramref name="count"/> notices, skipping heartbeats.</summary>
-    private static async Task<List<Notification>> Next(AsyncServerStreamingCall<SubscribeResponse> call, int count)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        var notices = new List<Notification>();
-        while (notices.Count < count)
-        {
-            Assert.True(await call.ResponseStream.MoveNext(timeout.Token), $"the stream ended after {notices.Count} of {count} notices");
-            if (call.ResponseStream.Current.Notification is { } notice)
-            {
-                notices.Add(notice);
-            }
-        }
-
-        return notices;
     }
 
     private static async Task AssertNothingMoreThanHeartbeats(AsyncServerStreamingCall<SubscribeResponse> call)
