@@ -49,6 +49,11 @@ public static class RpcErrors
     public static RpcException OutOfRange(string reason, string message, IReadOnlyDictionary<string, string> metadata) =>
         Build(Code.OutOfRange, message, ErrorInfo(reason, metadata));
 
+    /// <summary>A server fault. The message names the incident id under which it was logged.</summary>
+    public static RpcException Internal(string incident) =>
+        Build(Code.Internal, $"Internal error (incident {incident}); the request may be retried with the same request_id.",
+            ErrorInfo("INTERNAL_ERROR", new Dictionary<string, string> { ["incident"] = incident }));
+
     public static RpcException Unimplemented(string method, string plannedIn) =>
         Build(Code.Unimplemented, $"{method} is declared in the v1 contract but not implemented yet ({plannedIn}).",
             ErrorInfo("NOT_IMPLEMENTED_YET", new Dictionary<string, string> { ["method"] = method }));

@@ -204,7 +204,8 @@ public sealed partial class OrderGrpcService
         Domain.Order order, Domain.Cancellation cancellation, CancellationMetrics.OrderFact orderBefore, CancellationToken cancellationToken)
     {
         var end = store.Now;
-        var rateBefore = await CancellationRates.ForSellerAsync(store.Db, order.SellerId, end - CancellationMetrics.DefaultWindow, end, cancellationToken);
+        var rateBefore = await CancellationRates.ForSellerAsync(
+            store.Db, order.SellerId, end - CancellationMetrics.DefaultWindow, end, cancellationToken, asLoaded: orderBefore);
         var impact = CancellationMetrics.Impact(rateBefore, orderBefore, cancellation.CountsAgainstSellerRate);
         return new CancelOrderResponse
         {
