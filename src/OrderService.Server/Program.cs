@@ -24,6 +24,7 @@ builder.Services.AddScoped<OrderStore>();
 builder.Services.AddSingleton<EventLogSignal>();
 builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
 builder.Services.AddScoped<NotificationFeed>();
+builder.Services.AddSingleton<NotificationStreams>();
 builder.Services.AddSingleton<EventLogRetention>();
 builder.Services.AddHostedService(services => services.GetRequiredService<EventLogRetention>());
 builder.Services.AddHostedService<PostgresEventListener>();

@@ -249,6 +249,73 @@ public sealed class NotificationTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_client_that_reads_nothing_is_disconnected_and_holds_nothing_on_the_server()
+    {
+        await using var instance = await server.StartSiblingAsync(new Dictionary<string, string?>
+        {
+            ["Notifications:BufferCapacity"] = "8",
+            ["Notifications:SlowSubscriberTimeout"] = "00:00:00.200",
+            ["Notifications:StalledWriteTimeout"] = "00:00:00.200",
+            ["Notifications:BatchSize"] = "100",
+        });
+        var streams = instance.Services.GetRequiredService<NotificationStreams>();
+        var from = await CursorNow();
+        await AppendEvents(3000);
+        using var connection = instance.Seller(_seller);
+
+        using var stalled = await Subscribed(connection, new SubscribeRequest { ResumeAfter = from });
+        await Next(stalled, 1); // and never reads again
+        Assert.Equal(1, streams.Active);
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (streams.Active > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, streams.Active);
+    }
+
+    [Fact]
+    public async Task A_cursor_beyond_the_log_is_out_of_range_naming_the_newest_cursor()
+    {
+        using var seller = server.Seller(_seller);
+        var newest = await CursorNow();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            Next(seller.Notifications.Subscribe(new SubscribeRequest { ResumeAfter = (long.Parse(newest) + 1000).ToString() }), 1));
+
+        Assert.Equal(StatusCode.OutOfRange, error.StatusCode);
+        Assert.Equal("CURSOR_AHEAD_OF_LOG", error.Reason());
+        Assert.True(long.Parse(error.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Metadata["newest_cursor"]) >= long.Parse(newest));
+    }
+
+    [Fact]
+    public async Task A_heartbeat_carries_the_cursor_read_so_far_and_resuming_after_it_misses_nothing()
+    {
+        using var seller = server.Seller(_seller);
+        string heartbeatCursor;
+        using (var quiet = await Subscribed(seller, new SubscribeRequest()))
+        {
+            var othersOrder = await OrderIn(server, OrderStatus.Pending, NewId("S"), _buyer); // not for this seller
+            var othersEvent = long.Parse(await CursorBefore(othersOrder.OrderId)) + 1;
+            using var timeout = new CancellationTokenSource(Patience);
+            do
+            {
+                Assert.True(await quiet.ResponseStream.MoveNext(timeout.Token));
+                Assert.Equal(SubscribeResponse.KindOneofCase.Heartbeat, quiet.ResponseStream.Current.KindCase);
+                heartbeatCursor = quiet.ResponseStream.Current.Heartbeat.Cursor;
+            }
+            while (long.Parse(heartbeatCursor) < othersEvent); // the stream read past it
+        }
+
+        var mine = await OrderIn(server, OrderStatus.Pending, _seller, _buyer);
+        using var resumed = await Subscribed(seller, new SubscribeRequest { ResumeAfter = heartbeatCursor });
+
+        Assert.Equal(mine.OrderId, (await Next(resumed, 1))[0].OrderId);
+    }
+
+    [Fact]
     public async Task A_stream_ends_resumably_when_the_server_shuts_down()
     {
         var instance = await server.StartSiblingAsync();
@@ -288,6 +355,10 @@ public sealed class NotificationTests(ServerFixture server)
             var oldest = error.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Metadata["oldest_resume_after"];
             using var resumed = await Subscribed(seller, new SubscribeRequest { ResumeAfter = oldest });
             Assert.Equal(oldest, (await resumed.ResponseHeadersAsync).GetValue(NotificationFeed.StartCursorHeader));
+
+            // A new subscriber of a log that retention emptied starts live, not OUT_OF_RANGE.
+            using var fresh = await Subscribed(seller, new SubscribeRequest());
+            Assert.Equal(oldest, (await fresh.ResponseHeadersAsync).GetValue(NotificationFeed.StartCursorHeader));
         }
         finally
         {

@@ -20,59 +20,101 @@ public sealed record Subscription(
     IReadOnlyList<string> OrderIds,
     long? ResumeAfter);
 
+/// <summary>How one stream talks to its transport.</summary>
+public sealed record StreamTransport(
+    Func<Api.SubscribeResponse, CancellationToken, Task> Write,
+    Func<long, Task> Started,
+    Action Abort,
+    CancellationToken CallCancelled);
+
+/// <summary>The number of open notification streams in this process.</summary>
+public sealed class NotificationStreams
+{
+    private int _active;
+
+    public int Active => Volatile.Read(ref _active);
+
+    internal void Opened() => Interlocked.Increment(ref _active);
+
+    internal void Closed() => Interlocked.Decrement(ref _active);
+}
+
 /// <summary>Streams notices from the event log to one subscriber: replay after the
 /// cursor, then live, with no gap and no duplicate at the seam, because both phases are
 /// the same query "events after the last cursor, in id order" and ids commit in order.
 /// A reader fills a bounded buffer; a writer drains it to the client. A client that stops
 /// reading fills the buffer and is cut off with RESOURCE_EXHAUSTED, never slowing anyone
-/// else; memory per stream stays bounded.</summary>
+/// else; memory per stream stays bounded, and a client that reads nothing at all is
+/// disconnected after <see cref="NotificationOptions.StalledWriteTimeout"/>.</summary>
 public sealed class NotificationFeed(
     OrderDbContext db,
     EventLogSignal signal,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
+    NotificationStreams streams,
     IOptions<NotificationOptions> options)
 {
-    private NotificationOptions Options => options.Value;
-
     /// <summary>Response metadata carrying the cursor the stream starts after. Headers
     /// are sent once the subscription is in place: from then on nothing is missed.</summary>
     public const string StartCursorHeader = "orderservice-start-cursor";
 
-    public async Task StreamAsync(
-        Subscription subscription,
-        Func<Api.SubscribeResponse, Task> write,
-        Func<long, Task> started,
-        CancellationToken callCancelled)
+    private NotificationOptions Options => options.Value;
+
+    public async Task StreamAsync(Subscription subscription, StreamTransport transport)
     {
+        var callCancelled = transport.CallCancelled;
         var cursor = await StartCursorAsync(subscription.ResumeAfter, callCancelled);
-        await started(cursor);
+        await transport.Started(cursor);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lifetime.ApplicationStopping);
-        var buffer = Channel.CreateBounded<Api.SubscribeResponse>(new BoundedChannelOptions(Options.BufferCapacity)
+        streams.Opened();
+        try
         {
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        var written = new WrittenCursor(cursor);
-        var writer = DrainAsync(buffer.Reader, write, written, stop.Token);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lifetime.ApplicationStopping);
+            using var abortWrite = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
+            var buffer = Channel.CreateBounded<Api.SubscribeResponse>(new BoundedChannelOptions(Options.BufferCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            var written = new WrittenCursor(cursor);
+            var writer = DrainAsync(buffer.Reader, transport.Write, written, stop.Token, abortWrite.Token);
 
-        var outcome = await FillAsync(subscription, cursor, buffer.Writer, writer, stop.Token);
-        buffer.Writer.TryComplete();
-        await stop.CancelAsync(); // the writer finishes the write in flight, then stops
-        await writer;
+            var outcome = await FillAsync(subscription, cursor, buffer.Writer, writer, stop.Token);
+            buffer.Writer.TryComplete();
+            await stop.CancelAsync(); // the writer finishes the write in flight, then stops...
+            abortWrite.CancelAfter(Options.StalledWriteTimeout); // ...if the client lets it
+            try
+            {
+                await writer;
+            }
+            catch (Exception) when (callCancelled.IsCancellationRequested)
+            {
+                return; // the client left; nobody to tell
+            }
+            catch (OperationCanceledException) when (abortWrite.IsCancellationRequested)
+            {
+                // The client reads nothing at all: no status can reach it. Drop the
+                // connection so that it holds nothing here; it resumes from its last cursor.
+                transport.Abort();
+                return;
+            }
 
-        var resumeAfter = written.Value.ToString(CultureInfo.InvariantCulture);
-        switch (outcome)
+            var resumeAfter = written.Value.ToString(CultureInfo.InvariantCulture);
+            switch (outcome)
+            {
+                case Outcome.SlowSubscriber:
+                    throw RpcErrors.ResourceExhausted("SUBSCRIBER_TOO_SLOW",
+                        $"The stream fell more than {Options.BufferCapacity} notices behind for {Options.SlowSubscriberTimeout}; resume with resume_after = \"{resumeAfter}\".",
+                        new Dictionary<string, string> { ["resume_after"] = resumeAfter });
+                case Outcome.Stopping when !callCancelled.IsCancellationRequested:
+                    throw RpcErrors.Unavailable("SERVER_SHUTTING_DOWN",
+                        $"The server is shutting down; reconnect with resume_after = \"{resumeAfter}\".",
+                        new Dictionary<string, string> { ["resume_after"] = resumeAfter });
+            }
+        }
+        finally
         {
-            case Outcome.SlowSubscriber:
-                throw RpcErrors.ResourceExhausted("SUBSCRIBER_TOO_SLOW",
-                    $"The stream fell more than {Options.BufferCapacity} notices behind for {Options.SlowSubscriberTimeout}; resume with resume_after = \"{resumeAfter}\".",
-                    new Dictionary<string, string> { ["resume_after"] = resumeAfter });
-            case Outcome.Stopping when !callCancelled.IsCancellationRequested:
-                throw RpcErrors.Unavailable("SERVER_SHUTTING_DOWN",
-                    $"The server is shutting down; reconnect with resume_after = \"{resumeAfter}\".",
-                    new Dictionary<string, string> { ["resume_after"] = resumeAfter });
+            streams.Closed();
         }
     }
 
@@ -80,30 +122,59 @@ public sealed class NotificationFeed(
     {
         Stopping,
         SlowSubscriber,
-        WriterFailed,
+        WriterEnded,
     }
 
     /// <summary>The cursor before the first event to send: the client's, checked against
-    /// retention, or the newest event now (a new subscriber starts live).</summary>
+    /// the log, or the newest event now (a new subscriber starts live).</summary>
     private async Task<long> StartCursorAsync(long? resumeAfter, CancellationToken cancellationToken)
     {
+        var newest = await NewestIdAsync(cancellationToken);
         if (resumeAfter is null)
         {
-            return await db.OrderEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+            return newest;
         }
 
+        if (resumeAfter.Value > newest)
+        {
+            // Not a cursor of this log (another database, or one restored from a backup):
+            // following it would skip every notice until the ids caught up.
+            var newestCursor = newest.ToString(CultureInfo.InvariantCulture);
+            throw RpcErrors.OutOfRange("CURSOR_AHEAD_OF_LOG",
+                $"resume_after {resumeAfter} is beyond the newest notice ({newestCursor}); it was not issued by this service's log. Reconcile with ListOrders and resume from \"{newestCursor}\".",
+                new Dictionary<string, string> { ["newest_cursor"] = newestCursor });
+        }
+
+        await EnsureNotPrunedAsync(resumeAfter.Value, cancellationToken);
+        return resumeAfter.Value;
+    }
+
+    /// <summary>OUT_OF_RANGE when events after the cursor may have been deleted by
+    /// retention: checked at the start and before every read, so a stream replaying near
+    /// the retention edge fails loudly instead of skipping what was pruned under it.</summary>
+    private async Task EnsureNotPrunedAsync(long cursor, CancellationToken cancellationToken)
+    {
         var prunedThrough = await db.EventLogState.AsNoTracking()
             .Where(s => s.Id == EventLogState.SingletonId).Select(s => s.PrunedThroughId)
             .FirstOrDefaultAsync(cancellationToken);
-        if (resumeAfter.Value < prunedThrough)
+        if (cursor < prunedThrough)
         {
             var oldest = prunedThrough.ToString(CultureInfo.InvariantCulture);
             throw RpcErrors.OutOfRange("CURSOR_PRUNED",
-                $"Notices after cursor {resumeAfter} are past retention and were deleted. The oldest cursor to resume from is \"{oldest}\"; what came before it must be reconciled with GetOrder/ListOrders.",
+                $"Notices after cursor {cursor} are past retention and were deleted. The oldest cursor to resume from is \"{oldest}\"; what came before it must be reconciled with GetOrder/ListOrders.",
                 new Dictionary<string, string> { ["oldest_resume_after"] = oldest });
         }
+    }
 
-        return resumeAfter.Value;
+    /// <summary>The newest position of the log: its newest event, or how far retention
+    /// pruned it when it deleted everything.</summary>
+    private async Task<long> NewestIdAsync(CancellationToken cancellationToken)
+    {
+        var newestEvent = await db.OrderEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        var prunedThrough = await db.EventLogState.AsNoTracking()
+            .Where(s => s.Id == EventLogState.SingletonId).Select(s => s.PrunedThroughId)
+            .FirstOrDefaultAsync(cancellationToken);
+        return Math.Max(newestEvent, prunedThrough);
     }
 
     private async Task<Outcome> FillAsync(
@@ -115,12 +186,18 @@ public sealed class NotificationFeed(
             while (true)
             {
                 var wake = signal.NextAsync(); // before reading: a commit after the read still wakes us
-                var batch = await ReadBatchAsync(subscription, cursor, stop);
+                await EnsureNotPrunedAsync(cursor, stop);
+
+                // Ids commit in order, so every event up to the newest id now is already
+                // visible: after reading them the cursor moves to it, even past events that
+                // were not for this subscriber, and the next read starts there.
+                var ceiling = await NewestIdAsync(stop);
+                var batch = await ReadBatchAsync(subscription, cursor, ceiling, stop);
                 foreach (var record in batch)
                 {
                     if (!await EnqueueAsync(buffer, ToNotice(record, subscription.Audience), writer, stop))
                     {
-                        return writer.IsCompleted ? Outcome.WriterFailed : Outcome.SlowSubscriber;
+                        return writer.IsCompleted ? Outcome.WriterEnded : Outcome.SlowSubscriber;
                     }
 
                     cursor = record.Id;
@@ -132,6 +209,7 @@ public sealed class NotificationFeed(
                     continue; // more is waiting
                 }
 
+                cursor = Math.Max(cursor, ceiling);
                 var heartbeatDue = lastSent + Options.HeartbeatInterval;
                 var untilHeartbeat = heartbeatDue - clock.GetUtcNow();
                 var idle = untilHeartbeat < Options.PollInterval ? untilHeartbeat : Options.PollInterval;
@@ -141,7 +219,7 @@ public sealed class NotificationFeed(
                     stop.ThrowIfCancellationRequested();
                     if (writer.IsCompleted)
                     {
-                        return Outcome.WriterFailed;
+                        return Outcome.WriterEnded;
                     }
                 }
 
@@ -149,11 +227,15 @@ public sealed class NotificationFeed(
                 {
                     var heartbeat = new Api.SubscribeResponse
                     {
-                        Heartbeat = new Api.Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) },
+                        Heartbeat = new Api.Heartbeat
+                        {
+                            ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+                            Cursor = cursor.ToString(CultureInfo.InvariantCulture),
+                        },
                     };
                     if (!await EnqueueAsync(buffer, heartbeat, writer, stop))
                     {
-                        return writer.IsCompleted ? Outcome.WriterFailed : Outcome.SlowSubscriber;
+                        return writer.IsCompleted ? Outcome.WriterEnded : Outcome.SlowSubscriber;
                     }
 
                     lastSent = clock.GetUtcNow();
@@ -200,7 +282,11 @@ public sealed class NotificationFeed(
     }
 
     private static async Task DrainAsync(
-        ChannelReader<Api.SubscribeResponse> buffer, Func<Api.SubscribeResponse, Task> write, WrittenCursor written, CancellationToken stop)
+        ChannelReader<Api.SubscribeResponse> buffer,
+        Func<Api.SubscribeResponse, CancellationToken, Task> write,
+        WrittenCursor written,
+        CancellationToken stop,
+        CancellationToken abortWrite)
     {
         try
         {
@@ -208,25 +294,28 @@ public sealed class NotificationFeed(
             {
                 while (!stop.IsCancellationRequested && buffer.TryRead(out var item))
                 {
-                    // Not cancellable: a half-written message would break the stream. A
-                    // client that never reads holds only this call, bounded in memory.
-                    await write(item);
-                    if (item.Notification is { } notice)
+                    // Cancelled only to give up on a client that reads nothing: the
+                    // connection is then dropped, never left with half a message.
+                    await write(item, abortWrite);
+                    written.Value = item.KindCase switch
                     {
-                        written.Value = long.Parse(notice.Cursor, CultureInfo.InvariantCulture);
-                    }
+                        Api.SubscribeResponse.KindOneofCase.Notification => long.Parse(item.Notification.Cursor, CultureInfo.InvariantCulture),
+                        Api.SubscribeResponse.KindOneofCase.Heartbeat => long.Parse(item.Heartbeat.Cursor, CultureInfo.InvariantCulture),
+                        _ => written.Value,
+                    };
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !abortWrite.IsCancellationRequested)
         {
             // stopping: the caller decides the final status
         }
     }
 
-    private async Task<List<OrderEventRecord>> ReadBatchAsync(Subscription subscription, long cursor, CancellationToken cancellationToken)
+    private async Task<List<OrderEventRecord>> ReadBatchAsync(Subscription subscription, long cursor, long ceiling, CancellationToken cancellationToken)
     {
-        var query = db.OrderEvents.AsNoTracking().Where(e => e.Id > cursor && subscription.EventTypes.Contains(e.Type));
+        var query = db.OrderEvents.AsNoTracking()
+            .Where(e => e.Id > cursor && e.Id <= ceiling && subscription.EventTypes.Contains(e.Type));
         query = subscription.Audience == NotificationAudience.Seller
             ? query.Where(e => e.SellerId == subscription.Caller.Id)
             : query.Where(e => e.BuyerId == subscription.Caller.Id);
@@ -270,7 +359,7 @@ public sealed class NotificationFeed(
         };
     }
 
-    /// <summary>The cursor of the last notice handed to the transport.</summary>
+    /// <summary>The cursor of the last notice or heartbeat handed to the transport.</summary>
     private sealed class WrittenCursor(long value)
     {
         public long Value { get; set; } = value;

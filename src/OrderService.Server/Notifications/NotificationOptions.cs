@@ -24,6 +24,11 @@ public sealed class NotificationOptions
     /// ended with RESOURCE_EXHAUSTED, naming the cursor to resume from.</summary>
     public TimeSpan SlowSubscriberTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Once a stream is to end (cut off, or the server stopping), the write in
+    /// flight gets this long to complete; a client that still does not read is then
+    /// disconnected, so that it holds nothing on the server and never delays shutdown.</summary>
+    public TimeSpan StalledWriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Events older than this are deleted; resuming from before them is
     /// OUT_OF_RANGE.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);

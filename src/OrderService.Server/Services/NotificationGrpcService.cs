@@ -59,13 +59,13 @@ public sealed class NotificationGrpcService(NotificationFeed feed) : Notificatio
             (types.Count > 0 ? types.Distinct() : audienceTypes).Select(t => t.ToString()).ToList(),
             request.OrderIds.Distinct().ToList(),
             resumeAfter);
-        return feed.StreamAsync(
-            subscription,
-            notice => responseStream.WriteAsync(notice),
+        return feed.StreamAsync(subscription, new StreamTransport(
+            (notice, cancellationToken) => responseStream.WriteAsync(notice, cancellationToken),
             cursor => context.WriteResponseHeadersAsync(new Metadata
             {
                 { NotificationFeed.StartCursorHeader, cursor.ToString(CultureInfo.InvariantCulture) },
             }),
-            context.CancellationToken);
+            () => context.GetHttpContext().Abort(),
+            context.CancellationToken));
     }
 }
