@@ -11,6 +11,11 @@ public sealed class Order
     /// <summary>R5: units unshipped this long after the latest ship date are canceled.</summary>
     public static readonly TimeSpan AutoCancelGrace = TimeSpan.FromDays(7);
 
+    /// <summary>The furthest a latest ship date may lie after the purchase. Generous for
+    /// made-to-order items, and it keeps every date the service derives (auto-cancel times)
+    /// representable.</summary>
+    public static readonly TimeSpan MaxShipWindow = TimeSpan.FromDays(365);
+
     /// <summary>How far in the future a client's clock may be before a time it sends is
     /// refused as "in the future".</summary>
     public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
@@ -108,6 +113,12 @@ public sealed class Order
                 "latest_ship_time must not be before purchase_time.");
         }
 
+        if (order.LatestShipDate > order.PurchasedAt + MaxShipWindow)
+        {
+            throw DomainException.Invalid("latest_ship_time", "SHIP_DATE_TOO_FAR",
+                $"latest_ship_time must be within {MaxShipWindow.TotalDays:0} days of purchase_time.");
+        }
+
         if (order.Items.Count == 0)
         {
             throw DomainException.Invalid("items", "NO_ITEMS", "An order needs at least one item.");
@@ -147,6 +158,15 @@ public sealed class Order
     /// <summary>PENDING -> UNSHIPPED: the address and contact appear (R3).</summary>
     public void AuthorizePayment(ShippingAddress address, BuyerContact contact, DateTimeOffset now)
     {
+        if (IsPaymentExpired(now))
+        {
+            // R4: past 21 days the order is the marketplace's to cancel, whether or not
+            // the expiry pass has reached it yet.
+            throw new DomainException(ErrorKind.FailedPrecondition, "PAYMENT_VERIFICATION_EXPIRED",
+                $"Payment verification ended 21 days after purchase ({Iso(PurchasedAt + PaymentVerificationLimit)}); the order is canceled by the marketplace (R4), not authorized.",
+                metadata: new Dictionary<string, string> { ["expired_at"] = Iso(PurchasedAt + PaymentVerificationLimit) });
+        }
+
         Status = OrderStateMachine.Target(Status, OrderAction.AuthorizePayment, OrderStatus.Unshipped);
         ShippingAddress = address;
         BuyerContact = contact;

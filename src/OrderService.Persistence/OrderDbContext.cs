@@ -13,7 +13,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     public const string EventChannel = "order_events";
 
     /// <summary>Key of the lock that makes event ids commit in id order (see
-    /// <see cref="SaveWithEventsAsync"/>).</summary>
+    /// <see cref="SaveWithOrderedEventsAsync"/>).</summary>
     private const long EventAppendLockKey = 0x4f72_6465_7245_7674; // "OrderEvt"
 
     public DbSet<Order> Orders => Set<Order>();
@@ -27,14 +27,83 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: the service never blocks a thread on the database.");
 
-    /// <summary>Appends the pending events of every changed order to the event log, then
-    /// saves everything in one transaction (publish only what commits).</summary>
+    /// <summary>Saves the changes and appends the pending events of every changed order to
+    /// the event log, in one transaction (publish only what commits).</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var changedOrders = ChangeTracker.Entries<Order>()
             .Select(entry => entry.Entity)
             .Where(order => order.PendingEvents.Count > 0)
             .ToList();
+        if (changedOrders.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var written = Database.IsNpgsql() || Database.IsSqlServer()
+            ? await SaveWithOrderedEventsAsync(changedOrders, cancellationToken)
+            : await SaveWithEventsAsync(changedOrders, acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var order in changedOrders)
+        {
+            order.ClearPendingEvents();
+        }
+
+        eventLogSignal?.Notify(); // committed: wake this process's streams
+        return written;
+    }
+
+    /// <summary>SQLite: one writer at a time, so ids already commit in order.</summary>
+    private async Task<int> SaveWithEventsAsync(List<Order> changedOrders, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        AppendEvents(changedOrders);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>A subscriber resumes "after cursor N", so an event id must never become
+    /// visible after a higher one: ids must commit in id order. A database sequence does
+    /// not guarantee that under concurrent transactions, so on PostgreSQL and SQL Server the
+    /// events are appended last, under a transaction-scoped lock held from before their ids
+    /// are drawn until the commit. The order changes are saved first, outside the lock, so
+    /// the lock covers only the append and the commit, and a concurrency conflict fails
+    /// before taking it. On PostgreSQL the same transaction NOTIFYs the other instances,
+    /// which PostgreSQL delivers only on commit. If the transaction fails the context must
+    /// be discarded (or its tracker cleared), as every caller here does.</summary>
+    private async Task<int> SaveWithOrderedEventsAsync(List<Order> changedOrders, CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException(
+                "Order changes are saved in a transaction of their own, so that their events commit in id order.");
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventAppendLockKey})", cancellationToken);
+        }
+        else
+        {
+            await Database.ExecuteSqlRawAsync(
+                "DECLARE @result int; " +
+                "EXEC @result = sp_getapplock @Resource = 'order_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction'; " +
+                "IF @result < 0 THROW 51000, 'Could not lock the event log.', 1;",
+                cancellationToken);
+        }
+
+        AppendEvents(changedOrders);
+        written += await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlRawAsync($"NOTIFY {EventChannel}", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    private void AppendEvents(List<Order> changedOrders)
+    {
         foreach (var order in changedOrders)
         {
             foreach (var orderEvent in order.PendingEvents)
@@ -52,63 +121,6 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
                 });
             }
         }
-
-        var written = changedOrders.Count == 0
-            ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
-            : await SaveWithEventsAsync(acceptAllChangesOnSuccess, cancellationToken);
-        foreach (var order in changedOrders)
-        {
-            order.ClearPendingEvents();
-        }
-
-        if (changedOrders.Count > 0)
-        {
-            eventLogSignal?.Notify(); // committed: wake this process's streams
-        }
-
-        return written;
-    }
-
-    /// <summary>A subscriber resumes "after cursor N", so an event id must never become
-    /// visible after a higher one: ids must commit in id order. A database sequence does
-    /// not guarantee that under concurrent transactions, so on PostgreSQL and SQL Server
-    /// appends take a transaction-scoped lock, held from before the ids are drawn until
-    /// the commit. SQLite has a single writer and needs none. On PostgreSQL the same
-    /// transaction NOTIFYs the other instances, which PostgreSQL delivers only on commit.</summary>
-    private async Task<int> SaveWithEventsAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
-    {
-        var isNpgsql = Database.IsNpgsql();
-        var isSqlServer = Database.IsSqlServer();
-        if ((!isNpgsql && !isSqlServer) || Database.CurrentTransaction is not null)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        if (isNpgsql)
-        {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventAppendLockKey})", cancellationToken);
-        }
-        else
-        {
-            await Database.ExecuteSqlRawAsync(
-                "EXEC sp_getapplock @Resource = 'order_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
-                cancellationToken);
-        }
-
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-        if (isNpgsql)
-        {
-            await Database.ExecuteSqlRawAsync($"NOTIFY {EventChannel}", cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (acceptAllChangesOnSuccess)
-        {
-            ChangeTracker.AcceptAllChanges();
-        }
-
-        return written;
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

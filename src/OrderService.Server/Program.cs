@@ -22,13 +22,25 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrderDatabase();
 builder.Services.AddScoped<OrderStore>();
 builder.Services.AddSingleton<EventLogSignal>();
-builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
+builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
+    .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.SlowSubscriberTimeout > TimeSpan.Zero
+        && o.StalledWriteTimeout > TimeSpan.Zero && o.Retention > TimeSpan.Zero && o.IdempotencyRetention > TimeSpan.Zero
+        && o.PruneInterval > TimeSpan.Zero && o.BatchSize > 0 && o.BufferCapacity > 0,
+        "Notifications: every interval must be positive, BatchSize and BufferCapacity at least 1.")
+    .ValidateOnStart();
 builder.Services.AddScoped<NotificationFeed>();
 builder.Services.AddSingleton<NotificationStreams>();
 builder.Services.AddSingleton<EventLogRetention>();
 builder.Services.AddHostedService(services => services.GetRequiredService<EventLogRetention>());
 builder.Services.AddHostedService<PostgresEventListener>();
-builder.Services.AddOptions<AutoCancelOptions>().BindConfiguration(AutoCancelOptions.Section);
+builder.Services.AddOptions<AutoCancelOptions>().BindConfiguration(AutoCancelOptions.Section)
+    .Validate(o => o.Interval > TimeSpan.Zero && o.WarningLeadTime > TimeSpan.Zero && o.BatchSize > 0,
+        "AutoCancel: Interval and WarningLeadTime must be positive, BatchSize at least 1.")
+    .ValidateOnStart();
+// A missing or short signing key stops the start, instead of failing every call.
+builder.Services.AddOptions<TokenSettings>().BindConfiguration("Authentication")
+    .Validate(t => t.SigningKey.Length >= 32, "Authentication:SigningKey must be set to at least 32 characters.")
+    .ValidateOnStart();
 builder.Services.AddSingleton<AutoCancellationService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<AutoCancellationService>());
 
@@ -51,6 +63,8 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
 
 builder.Services.AddGrpc(options =>
 {
+    // A full cancellation feed (20,000 lines with notes) is larger than gRPC's 4 MB default.
+    options.MaxReceiveMessageSize = 32 * 1024 * 1024;
     // Order matters: access is decided before the method runs, and domain refusals
     // thrown by the method are mapped on the way out.
     options.Interceptors.Add<AccessInterceptor>();

@@ -53,6 +53,15 @@ public sealed class AccessTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_token_whose_id_is_not_an_identifier_is_unauthenticated()
+    {
+        using var seller = server.As("seller", new string('s', 200));
+
+        await Expect.Failure(StatusCode.Unauthenticated, "TOKEN_CLAIMS_INVALID",
+            () => seller.Orders.ListOrdersAsync(new ListOrdersRequest()).ResponseAsync);
+    }
+
+    [Fact]
     public async Task A_seller_may_not_call_the_marketplace_intake()
     {
         using var seller = server.Seller(_seller);

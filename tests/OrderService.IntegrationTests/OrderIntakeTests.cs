@@ -71,6 +71,41 @@ public sealed class OrderIntakeTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_retry_spelling_the_same_request_id_in_capitals_gets_the_first_answer()
+    {
+        using var marketplace = server.Marketplace();
+        var request = CreateOrder(_seller, _buyer);
+        var first = await marketplace.Orders.CreateOrderAsync(request);
+
+        var retry = request.Clone();
+        retry.RequestId = request.RequestId.ToUpperInvariant();
+
+        Assert.Equal(first, await marketplace.Orders.CreateOrderAsync(retry));
+    }
+
+    [Fact]
+    public async Task An_invalid_order_is_reported_as_such_even_when_its_id_is_taken()
+    {
+        using var marketplace = server.Marketplace();
+        var first = CreateOrder(_seller, _buyer);
+        await marketplace.Orders.CreateOrderAsync(first);
+        var invalid = CreateOrder(_seller, _buyer, first.OrderId);
+        invalid.Items[1].OrderItemId = "A"; // duplicate item id: the domain's check
+
+        await Expect.InvalidArgument("items[1].order_item_id", () => marketplace.Orders.CreateOrderAsync(invalid).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task A_latest_ship_date_far_in_the_future_is_invalid_argument_not_a_server_error()
+    {
+        using var marketplace = server.Marketplace();
+        var request = CreateOrder(_seller, _buyer);
+        request.LatestShipTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(9999, 12, 30, 0, 0, 0, TimeSpan.Zero));
+
+        await Expect.InvalidArgument("latest_ship_time", () => marketplace.Orders.CreateOrderAsync(request).ResponseAsync);
+    }
+
+    [Fact]
     public async Task A_request_id_reused_for_another_request_is_already_exists_naming_request_id()
     {
         using var marketplace = server.Marketplace();

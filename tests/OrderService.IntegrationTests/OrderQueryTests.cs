@@ -153,6 +153,16 @@ public sealed class OrderQueryTests(ServerFixture server)
         }).ResponseAsync);
     }
 
+    [Fact]
+    public async Task A_forged_page_token_with_an_impossible_position_is_invalid_argument()
+    {
+        using var seller = server.Seller(_seller);
+        var fingerprint = OrderService.Server.Services.PageToken.FingerprintOf($"seller:{_seller}", new List<Domain.OrderStatus>(), null, null, null);
+        var forged = new OrderService.Server.Services.PageToken(long.MaxValue, "250-x", fingerprint).Encode();
+
+        await Expect.InvalidArgument("page_token", () => seller.Orders.ListOrdersAsync(new ListOrdersRequest { PageToken = forged }).ResponseAsync);
+    }
+
     public static TheoryData<string, Action<ListOrdersRequest>> InvalidListRequests => new()
     {
         { "page_size", r => r.PageSize = -1 },

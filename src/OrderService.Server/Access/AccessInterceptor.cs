@@ -76,11 +76,21 @@ public sealed class AccessInterceptor : Interceptor
         };
     }
 
+    /// <summary>The caller's id from the token: an identifier like every other id of the
+    /// service (it keys the caller's orders and stored answers).</summary>
     private static string Require(ClaimsPrincipal user, string claim)
     {
         var value = user.FindFirst(claim)?.Value;
-        return string.IsNullOrWhiteSpace(value)
-            ? throw RpcErrors.Unauthenticated("TOKEN_CLAIMS_INVALID", $"The token has no '{claim}' claim.")
-            : value;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw RpcErrors.Unauthenticated("TOKEN_CLAIMS_INVALID", $"The token has no '{claim}' claim.");
+        }
+
+        var check = new RequestValidator();
+        check.Identifier(value, claim);
+        return check.IsValid
+            ? value
+            : throw RpcErrors.Unauthenticated("TOKEN_CLAIMS_INVALID",
+                $"The token's '{claim}' claim must be 1-{RequestValidator.MaxIdLength} letters, digits, '-', '_' or '.'.");
     }
 }

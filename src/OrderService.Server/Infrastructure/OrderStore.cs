@@ -34,7 +34,8 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
     /// <summary>The order, or NOT_FOUND, also when it exists but belongs to someone else:
     /// a seller cannot even learn that another seller's order id exists.</summary>
     public async Task<Order> FindVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
-        await VisibleOrders(caller).FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
+        // One statement, so the order and its collections come from one snapshot.
+        await VisibleOrders(caller).AsSingleQuery().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
         ?? throw OrderNotFound(orderId);
 
     /// <summary>NOT_FOUND for an order that does not exist or is not the caller's.</summary>
@@ -117,6 +118,12 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
                 // as a replay or ALREADY_EXISTS.
                 logger.LogInformation(exception, "Write conflict; re-running {Method} (attempt {Attempt}).", method, attempt);
             }
+            catch (DbUpdateException exception)
+            {
+                logger.LogWarning(exception, "Write conflicts persisted over {Attempts} attempts of {Method}.", MaxAttempts, method);
+                throw RpcErrors.Aborted("WRITE_CONFLICT",
+                    "The change kept conflicting with concurrent writes; retry with the same request_id.");
+            }
         }
     }
 
@@ -151,10 +158,20 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
         return response;
     }
 
+    /// <summary>SHA-256 of the method and the request, with its request_id in canonical
+    /// form: a retry that spells the same UUID in capitals is the same request.</summary>
     private static string Hash(string method, IMessage request)
     {
         var methodBytes = Encoding.UTF8.GetBytes(method + "\n");
-        var requestBytes = request.ToByteArray();
+        var canonical = request;
+        var requestIdField = request.Descriptor.FindFieldByName("request_id");
+        if (requestIdField?.Accessor.GetValue(request) is string raw && Guid.TryParse(raw, out var id))
+        {
+            canonical = request.Descriptor.Parser.ParseFrom(request.ToByteString());
+            requestIdField.Accessor.SetValue(canonical, id.ToString("D"));
+        }
+
+        var requestBytes = canonical.ToByteArray();
         return Convert.ToHexStringLower(SHA256.HashData([.. methodBytes, .. requestBytes]));
     }
 }

@@ -64,13 +64,15 @@ public sealed partial class OrderGrpcService(OrderStore store) : Api.OrderServic
 
         return store.MutateAsync(caller, context.Method, requestId, request, async cancellationToken =>
         {
+            // The order's own rules first: a mistake in it is reported whether or not the
+            // id is taken.
+            var order = Domain.Order.Create(newOrder, store.Now);
             if (await store.Db.Orders.AnyAsync(o => o.Id == request.OrderId, cancellationToken))
             {
                 throw new DomainException(ErrorKind.AlreadyExists, "ORDER_ALREADY_EXISTS",
                     $"Order '{request.OrderId}' already exists.", "order_id");
             }
 
-            var order = Domain.Order.Create(newOrder, store.Now);
             store.Db.Orders.Add(order);
             return new CreateOrderResponse { Order = ProtoMapper.ToProto(order) };
         }, context.CancellationToken);
@@ -132,7 +134,8 @@ public sealed partial class OrderGrpcService(OrderStore store) : Api.OrderServic
         var after = PageToken.Decode(request.PageToken, filterHash, v);
         v.ThrowIfInvalid();
 
-        var query = store.VisibleOrders(caller).AsNoTracking();
+        // One statement per page, so no order is read half before and half after a change.
+        var query = store.VisibleOrders(caller).AsNoTracking().AsSingleQuery();
         if (statuses.Count > 0)
         {
             query = query.Where(o => statuses.Contains(o.Status));

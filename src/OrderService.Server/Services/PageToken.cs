@@ -8,7 +8,9 @@ namespace OrderService.Server.Services;
 
 /// <summary>AIP-158 page token for keyset paging over (purchase time desc, order id desc):
 /// the last row of the page and a fingerprint of the filters it was made for. Opaque to
-/// clients; a token used with other filters, or tampered with, is INVALID_ARGUMENT.</summary>
+/// clients; a token used with other filters, or not of this form, is INVALID_ARGUMENT. It is
+/// not signed: it holds nothing a caller could not see, and every page is still filtered
+/// by the caller's own visibility.</summary>
 public sealed record PageToken(long PurchasedAtTicks, string OrderId, string FilterHash)
 {
     public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
@@ -30,7 +32,8 @@ public sealed record PageToken(long PurchasedAtTicks, string OrderId, string Fil
             // reported below
         }
 
-        if (decoded is null || string.IsNullOrEmpty(decoded.OrderId))
+        if (decoded is null || string.IsNullOrEmpty(decoded.OrderId) || decoded.OrderId.Length > RequestValidator.MaxIdLength
+            || decoded.PurchasedAtTicks < DateTimeOffset.MinValue.UtcTicks || decoded.PurchasedAtTicks > DateTimeOffset.MaxValue.UtcTicks)
         {
             validator.Add("page_token", "not a page token this service returned");
             return null;
