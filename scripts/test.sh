@@ -7,6 +7,8 @@
 #   3. every test project under tests/ except *IntegrationTests, once
 #   4. *IntegrationTests against SQLite
 #   5. *IntegrationTests against a throwaway PostgreSQL 15 started and removed by this script
+#   6. a smoke test of the README's run command: the real server on Kestrel (h2c, SQLite),
+#      health, reflection and one CreateOrder through buf curl
 # and ends with exactly one line "N passed, N failed[, N skipped]", summed over all
 # `dotnet test` runs (CI reads that line). Exits non-zero if anything failed: lint,
 # format, build, any test, or PostgreSQL not starting. A failing step that is not a test
@@ -189,6 +191,63 @@ step_failed() {
     TOTAL_FAILED=$((TOTAL_FAILED + 1))
 }
 
+# --------------------------------------------------------------------------------------
+# Smoke test: the README's run command for real (Kestrel, h2c on 127.0.0.1, a SQLite file,
+# migrations at start), checked the way a new user would: health, reflection, one call.
+# Each check counts as one test.
+# --------------------------------------------------------------------------------------
+smoke_check() {
+    local name="$1"
+    shift
+    if "$@"; then
+        echo "ok: $name"
+        TOTAL_PASSED=$((TOTAL_PASSED + 1))
+    else
+        step_failed "smoke test: $name"
+    fi
+}
+
+smoke_test() {
+    section "smoke test: dotnet run --project src/OrderService.Server (Kestrel, h2c, SQLite)"
+    local dir port pid url token i
+    dir="$(mktemp -d /tmp/orderservice-smoke.XXXXXX)"
+    port="$(pick_free_port)"
+    url="http://127.0.0.1:$port"
+    # Its own process group, so that stopping it also stops the server dotnet run started.
+    setsid dotnet run --project src/OrderService.Server -c Release --no-build -- \
+        "--Kestrel:Endpoints:Grpc:Url=$url" "--Database:ConnectionString=Data Source=$dir/orders.db" \
+        >"$dir/server.log" 2>&1 &
+    pid=$!
+    buf_curl() { npx --no-install buf curl --http2-prior-knowledge --protocol grpc "$@"; }
+    for ((i = 0; i < 120; i++)); do
+        buf_curl "$url/grpc.health.v1.Health/Check" 2>/dev/null | grep -q SERVING && break
+        sleep 0.5
+    done
+
+    smoke_check "health reports SERVING" \
+        bash -c "npx --no-install buf curl --http2-prior-knowledge --protocol grpc $url/grpc.health.v1.Health/Check | grep -q SERVING"
+    smoke_check "reflection lists the three services" \
+        bash -c "npx --no-install buf curl --http2-prior-knowledge --protocol grpc --list-services $url | grep -c '^orderservice.v1.\(OrderService\|RefundService\|NotificationService\)$' | grep -qx 3"
+    token="$(dotnet run --project src/OrderService.Server -c Release --no-build --no-launch-profile \
+        -e ASPNETCORE_ENVIRONMENT=Development -- mint-token marketplace smoke-test 2>/dev/null | tail -n 1)"
+    smoke_check "CreateOrder with a development token answers a PENDING order" \
+        bash -c "npx --no-install buf curl --http2-prior-knowledge --protocol grpc -H 'authorization: Bearer $token' -d '{
+          \"requestId\": \"$(cat /proc/sys/kernel/random/uuid)\", \"orderId\": \"250-smoke\", \"sellerId\": \"SELLER-1\",
+          \"buyerId\": \"BUYER-1\", \"currencyCode\": \"JPY\", \"purchaseTime\": \"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",
+          \"latestShipTime\": \"$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)\",
+          \"items\": [{\"orderItemId\": \"A\", \"sku\": \"SKU-A\", \"title\": \"Tea cup\", \"quantity\": 1,
+            \"unitCharges\": [{\"component\": \"CHARGE_COMPONENT_PRINCIPAL\", \"amount\": {\"currencyCode\": \"JPY\", \"units\": \"1099\"}}]}]
+        }' $url/orderservice.v1.OrderService/CreateOrder | grep -q ORDER_STATUS_PENDING"
+
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    if ((TOTAL_FAILED > 0)); then
+        echo "--- server log:"
+        tail -n 40 "$dir/server.log"
+    fi
+    rm -rf "$dir"
+}
+
 main() {
     cd "$REPO_ROOT"
     trap stop_postgres EXIT
@@ -261,6 +320,10 @@ main() {
             fi
             stop_postgres
         fi
+    fi
+
+    if ((built)); then
+        smoke_test
     fi
 
     # CI waits for every process it started: don't leave MSBuild/Roslyn servers behind.
