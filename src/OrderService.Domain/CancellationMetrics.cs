@@ -1,13 +1,20 @@
+using System.Collections.Immutable;
+
 namespace OrderService.Domain;
 
 /// <summary>The seller's cancellation rate (R17), as a pure function of a few facts per
 /// order, so that the server can compute it from a query and a test from a list.
-/// <para>The orders of a window are those purchased in [start, end) that reached payment
-/// authorization: a PENDING order, one the marketplace canceled for payment (R4) and one
-/// the buyer canceled while PENDING never did, and so are in neither count. Of those, an
-/// order is counted when at least one of its cancellation records counts against the
-/// seller (R14, R15, R5, partial cancellations R21 included); an order counts once however
-/// many of its cancellations do.</para></summary>
+/// <para>A window [start, end) judges the seller by what happened in it. Counted are the
+/// authorized orders with at least one cancellation that counts against the seller (R14,
+/// R15, R5, partial cancellations R21 included) made in the window; an order counts once
+/// however many of its cancellations do. The total is the authorized orders purchased in
+/// the window plus the counted ones purchased before it, so the rate never exceeds 100 %.
+/// Counting by cancellation time is what makes an R5 auto-cancel count at all (it happens
+/// at least 7 days after the purchase, so never in a 7-day window by purchase time) and
+/// what stops a seller from escaping the metric by canceling orders older than the window.
+/// A PENDING order, one the marketplace canceled for payment (R4) and one the buyer
+/// canceled while PENDING never reached payment authorization, and so are in neither
+/// count.</para></summary>
 public static class CancellationMetrics
 {
     /// <summary>The policy target: the rate must stay under 2.5 % (R17).</summary>
@@ -17,14 +24,22 @@ public static class CancellationMetrics
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(7);
 
     /// <summary>What the rate needs to know about one order of the seller.</summary>
-    public sealed record OrderFact(string OrderId, DateTimeOffset PurchasedAt, bool PaymentAuthorized, bool HasCountedCancellation)
+    /// <param name="CountedCancellationTimes">When each of the order's cancellations that
+    /// count against the seller took effect (R18 decides which count), in any order.</param>
+    public sealed record OrderFact(
+        string OrderId,
+        DateTimeOffset PurchasedAt,
+        bool PaymentAuthorized,
+        IReadOnlyList<DateTimeOffset> CountedCancellationTimes)
     {
         public static OrderFact Of(Order order) =>
-            new(order.Id, order.PurchasedAt, order.PaymentAuthorizedAt is not null, order.HasCountedCancellation);
+            new(order.Id, order.PurchasedAt, order.PaymentAuthorizedAt is not null,
+                order.Cancellations.Where(c => c.CountsAgainstSellerRate).Select(c => c.CanceledAt).ToList());
     }
 
     /// <summary>The rate over one window, with the counted orders so that the seller can
     /// audit the number.</summary>
+    /// <param name="CountedOrderIds">Sorted by ordinal comparison.</param>
     public sealed record Summary(
         DateTimeOffset WindowStart,
         DateTimeOffset WindowEnd,
@@ -51,8 +66,19 @@ public static class CancellationMetrics
         public int TargetBasisPoints => CancellationMetrics.TargetBasisPoints;
     }
 
+    /// <summary>The 7-day window (R17) that a cancellation at <paramref name="at"/> is judged
+    /// in: the 7 days up to and including that instant, [at + 1 tick - 7 days, at + 1 tick).
+    /// A window ending at <paramref name="at"/> itself would leave the cancellation out,
+    /// since a window's end is exclusive.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) WindowThrough(DateTimeOffset at)
+    {
+        var end = at.AddTicks(1);
+        return (end - DefaultWindow, end);
+    }
+
     /// <summary>The rate over [<paramref name="windowStart"/>, <paramref name="windowEnd"/>)
-    /// from the facts of the seller's orders (any superset of the window's orders will do).</summary>
+    /// from the facts of the seller's orders (any superset of the authorized orders
+    /// purchased or counted in the window will do).</summary>
     public static Summary Compute(IEnumerable<OrderFact> ordersOfSeller, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
         ArgumentNullException.ThrowIfNull(ordersOfSeller);
@@ -63,7 +89,7 @@ public static class CancellationMetrics
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
-        var counted = new List<string>();
+        var counted = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         foreach (var order in ordersOfSeller)
         {
             // An order twice would be counted twice: a caller's bug, not something to guess about.
@@ -72,43 +98,69 @@ public static class CancellationMetrics
                 throw new ArgumentException($"Order '{order.OrderId}' appears twice.", nameof(ordersOfSeller));
             }
 
-            if (!IsInWindow(order, windowStart, windowEnd))
+            if (IsInTotal(order, windowStart, windowEnd))
             {
-                continue;
+                total++;
             }
 
-            total++;
-            if (order.HasCountedCancellation)
+            if (IsCounted(order, windowStart, windowEnd))
             {
                 counted.Add(order.OrderId);
             }
         }
 
-        counted.Sort(StringComparer.Ordinal);
-        return new Summary(windowStart, windowEnd, counted.Count, total, BasisPoints(counted.Count, total), counted);
+        return new Summary(windowStart, windowEnd, counted.Count, total, BasisPoints(counted.Count, total), counted.ToImmutable());
     }
 
-    /// <summary>The rate before and after one more cancellation of <paramref name="order"/>.
-    /// It changes only when that cancellation counts, the order is one of the window's
-    /// orders, and the order is not counted already (an order counts once).</summary>
-    public static RateImpact Impact(Summary before, OrderFact order, bool thisCancellationCounts)
+    /// <summary>The rate before and after one more cancellation of <paramref name="order"/>
+    /// at <paramref name="at"/>. It changes only when that cancellation counts, the order
+    /// reached payment authorization, <paramref name="at"/> is in the window and the order
+    /// is not counted already (an order counts once); an order purchased before the window
+    /// then joins the total as well. <paramref name="order"/> is the order as it was before
+    /// this cancellation, and <paramref name="before"/> must have been computed with it.</summary>
+    public static RateImpact Impact(Summary before, OrderFact order, bool thisCancellationCounts, DateTimeOffset at)
+    {
+        var after = After(before, order, thisCancellationCounts, at);
+        return new RateImpact(thisCancellationCounts, before.RateBasisPoints, after.RateBasisPoints,
+            CrossesTarget: before.TargetMet && after.RateBasisPoints >= TargetBasisPoints);
+    }
+
+    /// <summary>The summary once the cancellation <see cref="Impact"/> describes has
+    /// happened, over the same window: what the next cancellation of a feed is judged
+    /// against.</summary>
+    public static Summary After(Summary before, OrderFact order, bool thisCancellationCounts, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(order);
 
-        var after = before.RateBasisPoints;
-        if (thisCancellationCounts && !order.HasCountedCancellation && IsInWindow(order, before.WindowStart, before.WindowEnd))
-        {
-            if (before.CountedCancellations >= before.TotalOrders)
-            {
-                throw new ArgumentException($"Order '{order.OrderId}' is in the window but the summary does not include it uncounted.", nameof(before));
-            }
+        var countedIds = before.CountedOrderIds as ImmutableSortedSet<string> is { } set && set.KeyComparer == StringComparer.Ordinal
+            ? set
+            : before.CountedOrderIds.ToImmutableSortedSet(StringComparer.Ordinal);
+        var alreadyCounted = IsCounted(order, before.WindowStart, before.WindowEnd);
+        var inTotal = IsInTotal(order, before.WindowStart, before.WindowEnd);
 
-            after = BasisPoints(before.CountedCancellations + 1, before.TotalOrders);
+        // The summary must have been computed with this very fact; otherwise the numbers
+        // below would be off by one without anyone noticing.
+        if (alreadyCounted != countedIds.Contains(order.OrderId)
+            || (inTotal && !alreadyCounted && before.TotalOrders - before.CountedCancellations < 1))
+        {
+            throw new ArgumentException($"The summary was not computed with order '{order.OrderId}' as given.", nameof(before));
         }
 
-        return new RateImpact(thisCancellationCounts, before.RateBasisPoints, after,
-            CrossesTarget: before.TargetMet && after >= TargetBasisPoints);
+        if (!thisCancellationCounts || !order.PaymentAuthorized || alreadyCounted || !InWindow(at, before.WindowStart, before.WindowEnd))
+        {
+            return before;
+        }
+
+        var counted = before.CountedCancellations + 1;
+        var total = before.TotalOrders + (inTotal ? 0 : 1);
+        return before with
+        {
+            CountedCancellations = counted,
+            TotalOrders = total,
+            RateBasisPoints = BasisPoints(counted, total),
+            CountedOrderIds = countedIds.Add(order.OrderId),
+        };
     }
 
     /// <summary>counted / total in basis points, rounded half up; 0 for no orders.</summary>
@@ -119,6 +171,14 @@ public static class CancellationMetrics
         return total == 0 ? 0 : (int)((counted * 20_000L + total) / (2L * total));
     }
 
-    private static bool IsInWindow(OrderFact order, DateTimeOffset windowStart, DateTimeOffset windowEnd) =>
-        order.PaymentAuthorized && order.PurchasedAt >= windowStart && order.PurchasedAt < windowEnd;
+    /// <summary>An authorized order with a counting cancellation in the window.</summary>
+    private static bool IsCounted(OrderFact order, DateTimeOffset windowStart, DateTimeOffset windowEnd) =>
+        order.PaymentAuthorized && order.CountedCancellationTimes.Any(at => InWindow(at, windowStart, windowEnd));
+
+    /// <summary>An authorized order purchased in the window, or counted in it.</summary>
+    private static bool IsInTotal(OrderFact order, DateTimeOffset windowStart, DateTimeOffset windowEnd) =>
+        order.PaymentAuthorized && (InWindow(order.PurchasedAt, windowStart, windowEnd) || IsCounted(order, windowStart, windowEnd));
+
+    private static bool InWindow(DateTimeOffset instant, DateTimeOffset windowStart, DateTimeOffset windowEnd) =>
+        instant >= windowStart && instant < windowEnd;
 }

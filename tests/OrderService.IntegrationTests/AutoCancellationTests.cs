@@ -161,6 +161,9 @@ public sealed class AutoCancellationTests
         Assert.Equal(0, await Warnings(isolated, fresh.OrderId));
     }
 
+    /// <summary>R5 cancels 7 days or more after the purchase (the latest ship date is not
+    /// before it), so an auto-cancel counts in the 7 days after it is made, not by the
+    /// purchase; R4 never counts.</summary>
     [Fact]
     public async Task R4_R5_R17_after_automatic_cancellations_the_rate_counts_the_missed_ship_date_and_not_the_payment_expiry()
     {
@@ -177,26 +180,41 @@ public sealed class AutoCancellationTests
         };
         var pass = await AutoCancellation.RunOnceAsync(isolated);
         Assert.Equal((1, 2), (pass.Expired, pass.AutoCanceled));
+        // Right after the pass: a window ends before its end instant (R17's [start, end)),
+        // so a query at the very tick of the pass would not see it yet.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var asked = clock.GetUtcNow();
         using var seller = isolated.Seller(_seller);
 
         var month = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest { Window = Duration.FromTimeSpan(TimeSpan.FromDays(30)) });
 
-        // Authorized in the window: due, partialDue and the two open ones; the expired order
-        // never was (R4). Counted: the two missed ship dates, the partial one included (R5, R17).
+        // Authorized and purchased or counted in the window: due, partialDue and the two open
+        // ones; the expired order never was authorized (R4). Counted: the two missed ship
+        // dates, the partial one included (R5, R17).
         Assert.Equal(4, month.TotalOrders);
         Assert.Equal(2, month.CountedCancellations);
         Assert.Equal(5000, month.RateBasisPoints);
         Assert.False(month.TargetMet);
         Assert.Equal(new[] { due.OrderId, partialDue.OrderId }.Order(StringComparer.Ordinal), month.CountedOrderIds.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(expired.OrderId, month.CountedOrderIds);
-        Assert.Equal(Timestamp.FromDateTimeOffset(now), month.WindowEnd); // the server's clock
-        Assert.Equal(Timestamp.FromDateTimeOffset(now.AddDays(-30)), month.WindowStart);
+        Assert.Equal(Timestamp.FromDateTimeOffset(asked), month.WindowEnd); // the server's clock
+        Assert.Equal(Timestamp.FromDateTimeOffset(asked.AddDays(-30)), month.WindowStart);
 
-        // The default 7 days: the auto-canceled orders were purchased before it.
+        // The default 7 days, right after the pass: the auto-canceled orders were purchased
+        // 10 days ago, but canceled a second ago, so they count and are in the total.
         var week = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
-        Assert.Equal(open.Length, week.TotalOrders);
-        Assert.Equal(0, week.CountedCancellations);
-        Assert.True(week.TargetMet);
+        Assert.Equal(open.Length + 2, week.TotalOrders);
+        Assert.Equal(2, week.CountedCancellations);
+        Assert.Equal(5000, week.RateBasisPoints);
+        Assert.False(week.TargetMet);
+        Assert.Equal(new[] { due.OrderId, partialDue.OrderId }.Order(StringComparer.Ordinal), week.CountedOrderIds.Order(StringComparer.Ordinal));
+
+        // 7 days later they have left the window, and so has every purchase: the two open
+        // orders purchased an hour or two before the pass are out too.
+        clock.Advance(TimeSpan.FromDays(7));
+        using var sellerLater = isolated.Seller(_seller); // a token of the new "now"
+        var nextWeek = await sellerLater.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
+        Assert.Equal((0, 0), (nextWeek.TotalOrders, nextWeek.CountedCancellations));
     }
 
     [Fact]

@@ -437,18 +437,34 @@ public sealed class CancelOrderTests(ServerFixture server)
         Assert.False(preview.RateImpact.CrossesTarget);
     }
 
+    /// <summary>R17 counts a cancellation when it is made: an order purchased 10 days ago and
+    /// canceled now is counted and joins the 40 orders purchased in the window, 1/41 = 244 bp.
+    /// (Were the orders of the window those purchased in it, canceling old orders would be
+    /// free.) Its ship date is ahead, so no auto-cancel gets there first.</summary>
     [Fact]
-    public async Task R17_an_order_purchased_before_the_window_leaves_the_rate_as_it_is()
+    public async Task R17_an_order_purchased_before_the_window_and_canceled_now_is_counted_and_joins_the_total()
     {
-        var old = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer, purchasedAt: DateTimeOffset.UtcNow.AddDays(-8));
+        var ids = await SeedOrdersAsync(server, _seller, 40);
+        var now = DateTimeOffset.UtcNow;
+        var old = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer, purchasedAt: now.AddDays(-10), latestShipAt: now.AddDays(1));
         using var seller = server.Seller(_seller);
 
+        var preview = await seller.Orders.CancelOrderAsync(Cancel(old.OrderId, validateOnly: true));
         var answer = await seller.Orders.CancelOrderAsync(Cancel(old.OrderId));
+        var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
 
+        Assert.Equal(preview.RateImpact, answer.RateImpact);
         Assert.True(answer.RateImpact.CountsAgainstSellerRate);
         Assert.Equal(0, answer.RateImpact.RateBeforeBasisPoints);
-        Assert.Equal(0, answer.RateImpact.RateAfterBasisPoints);
+        Assert.Equal(244, answer.RateImpact.RateAfterBasisPoints);
         Assert.False(answer.RateImpact.CrossesTarget);
+        Assert.Equal((1, 41, 244), (metrics.CountedCancellations, metrics.TotalOrders, metrics.RateBasisPoints));
+        Assert.Equal([old.OrderId], metrics.CountedOrderIds);
+
+        // The next cancellation, of an order of the window, starts from there: 2/41 = 488 bp,
+        // and 244 was still under the target.
+        var next = await seller.Orders.CancelOrderAsync(Cancel(ids[0], validateOnly: true));
+        Assert.Equal((244, 488, true), (next.RateImpact.RateBeforeBasisPoints, next.RateImpact.RateAfterBasisPoints, next.RateImpact.CrossesTarget));
     }
 
     /// <summary>The order reads exactly as before: same status, same etag.</summary>

@@ -7,10 +7,11 @@ using static OrderService.IntegrationTests.Infrastructure.TestData;
 namespace OrderService.IntegrationTests;
 
 /// <summary>GetCancellationMetrics: the seller's cancellation rate over a window (R17),
-/// computed here from the definition, independently of the server: the orders purchased in
-/// the window that reached payment authorization; counted, those with a cancellation that
-/// counts against the seller (R14, R15); counted * 10000 / total basis points, rounded half
-/// up; target 250, met when the rate is under it.</summary>
+/// computed here from the definition, independently of the server: counted, the authorized
+/// orders with a cancellation that counts against the seller (R5, R14, R15) made in the
+/// window; total, the authorized orders purchased in the window plus the counted ones
+/// purchased before it; counted * 10000 / total basis points, rounded half up; target 250,
+/// met when the rate is under it.</summary>
 [Collection(ServerCollection.Name)]
 public sealed class CancellationMetricsTests(ServerFixture server)
 {
@@ -20,8 +21,8 @@ public sealed class CancellationMetricsTests(ServerFixture server)
     public async Task R14_R15_R17_the_rate_counts_seller_and_unofficial_cancellations_and_excludes_official_and_pending_ones()
     {
         using var seller = server.Seller(_seller);
-        var total = new List<string>();   // authorized orders purchased in the last 7 days
-        var counted = new List<string>(); // ...whose cancellation counts against the seller
+        var total = new List<string>();   // authorized orders purchased or counted in the last 7 days
+        var counted = new List<string>(); // ...with a cancellation in them that counts against the seller
 
         // R14: an official buyer request answered with BuyerCanceled: in the total, not counted.
         var official = await OrderOfSeller(OrderStatus.Unshipped);
@@ -59,32 +60,42 @@ public sealed class CancellationMetricsTests(ServerFixture server)
             total.Add((await OrderOfSeller(status)).OrderId);
         }
 
-        // Purchased 8 days ago and canceled by the seller: outside the default window.
-        var old = await OrderOfSeller(OrderStatus.Unshipped, DateTimeOffset.UtcNow.AddDays(-8));
+        // Purchased 10 days ago and canceled by the seller now: counted now, and so in the
+        // total although its purchase is older than the window (canceling old orders is no
+        // way around the rate). Its ship date is ahead, so no auto-cancel gets there first.
+        var old = await OrderOfSeller(OrderStatus.Unshipped, DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(1));
         await seller.Orders.CancelOrderAsync(Cancel(old.OrderId));
+        total.Add(old.OrderId);
+        counted.Add(old.OrderId);
+
+        // Purchased 9 days ago and canceled by the seller 8 days ago: in neither count.
+        var longAgo = (await SeedOrdersAsync(server, _seller, 1, DateTimeOffset.UtcNow.AddDays(-9), canceledAt: DateTimeOffset.UtcNow.AddDays(-8)))[0];
 
         var asked = DateTimeOffset.UtcNow;
         var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
         var answered = DateTimeOffset.UtcNow;
 
-        Assert.Equal(8, total.Count);
-        Assert.Equal(3, counted.Count);
+        Assert.Equal(9, total.Count);
+        Assert.Equal(4, counted.Count);
         Assert.Equal(counted.Count, metrics.CountedCancellations);
         Assert.Equal(total.Count, metrics.TotalOrders);
-        Assert.Equal(BasisPoints(counted.Count, total.Count), metrics.RateBasisPoints); // 3/8 = 3750
+        Assert.Equal(BasisPoints(counted.Count, total.Count), metrics.RateBasisPoints); // 4/9 = 4444
+        Assert.Equal(4444, metrics.RateBasisPoints);
         Assert.Equal(250, metrics.TargetBasisPoints);
         Assert.False(metrics.TargetMet);
         Assert.Equal(counted.Order(StringComparer.Ordinal), metrics.CountedOrderIds.Order(StringComparer.Ordinal));
         Assert.InRange(metrics.WindowEnd.ToDateTimeOffset(), asked.AddSeconds(-1), answered.AddSeconds(1));
         Assert.Equal(TimeSpan.FromDays(7), metrics.WindowEnd.ToDateTimeOffset() - metrics.WindowStart.ToDateTimeOffset());
 
-        // Over 30 days the old order is in both counts.
+        Assert.DoesNotContain(longAgo, metrics.CountedOrderIds);
+
+        // Over 30 days the cancellation of 8 days ago is in both counts too.
         var month = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest { Window = Duration.FromTimeSpan(TimeSpan.FromDays(30)) });
 
         Assert.Equal(total.Count + 1, month.TotalOrders);
         Assert.Equal(counted.Count + 1, month.CountedCancellations);
-        Assert.Equal(BasisPoints(counted.Count + 1, total.Count + 1), month.RateBasisPoints); // 4/9 = 4444
-        Assert.Equal(counted.Append(old.OrderId).Order(StringComparer.Ordinal), month.CountedOrderIds.Order(StringComparer.Ordinal));
+        Assert.Equal(BasisPoints(counted.Count + 1, total.Count + 1), month.RateBasisPoints); // 5/10 = 5000
+        Assert.Equal(counted.Append(longAgo).Order(StringComparer.Ordinal), month.CountedOrderIds.Order(StringComparer.Ordinal));
         Assert.Equal(TimeSpan.FromDays(30), month.WindowEnd.ToDateTimeOffset() - month.WindowStart.ToDateTimeOffset());
     }
 
@@ -192,8 +203,8 @@ public sealed class CancellationMetricsTests(ServerFixture server)
     private static int BasisPoints(int counted, int total) =>
         total == 0 ? 0 : (int)Math.Round(counted * 10_000m / total, MidpointRounding.AwayFromZero);
 
-    private Task<Order> OrderOfSeller(OrderStatus status, DateTimeOffset? purchasedAt = null) =>
-        OrderIn(server, status, _seller, NewId("B"), purchasedAt);
+    private Task<Order> OrderOfSeller(OrderStatus status, DateTimeOffset? purchasedAt = null, DateTimeOffset? latestShipAt = null) =>
+        OrderIn(server, status, _seller, NewId("B"), purchasedAt, latestShipAt);
 
     private async Task RequestCancellation(Order order)
     {

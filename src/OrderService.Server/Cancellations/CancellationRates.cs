@@ -7,31 +7,36 @@ namespace OrderService.Server.Cancellations;
 /// <summary>Reads the facts <see cref="CancellationMetrics"/> needs (R17) for one seller.</summary>
 public static class CancellationRates
 {
-    /// <summary>The seller's rate over the window. <paramref name="asLoaded"/> replaces the
-    /// database's facts of one order with those of the copy a request is working on, so
-    /// that a concurrent change of that order (which will make the request's save fail
-    /// and re-run) cannot make the numbers disagree with each other meanwhile.</summary>
+    /// <summary>The seller's rate over the window: its authorized orders purchased in the
+    /// window or with a counting cancellation in it, each with the times of its counting
+    /// cancellations. <paramref name="asLoaded"/> replaces the database's facts of those
+    /// orders with those of the copies a request is working on, so that a concurrent change
+    /// of one of them (which will make the request's save fail and re-run) cannot make the
+    /// numbers disagree with each other meanwhile.</summary>
     public static async Task<CancellationMetrics.Summary> ForSellerAsync(
         OrderDbContext db,
         string sellerId,
         DateTimeOffset windowStart,
         DateTimeOffset windowEnd,
         CancellationToken cancellationToken,
-        CancellationMetrics.OrderFact? asLoaded = null)
+        IReadOnlyCollection<CancellationMetrics.OrderFact>? asLoaded = null)
     {
         var facts = await db.Orders.AsNoTracking()
-            .Where(o => o.SellerId == sellerId && o.PurchasedAt >= windowStart && o.PurchasedAt < windowEnd && o.PaymentAuthorizedAt != null)
+            .Where(o => o.SellerId == sellerId && o.PaymentAuthorizedAt != null
+                && ((o.PurchasedAt >= windowStart && o.PurchasedAt < windowEnd)
+                    || o.Cancellations.Any(c => c.CountsAgainstSellerRate && c.CanceledAt >= windowStart && c.CanceledAt < windowEnd)))
             .Select(o => new
             {
                 o.Id,
                 o.PurchasedAt,
-                Counted = o.Cancellations.Any(c => c.CountsAgainstSellerRate),
+                CountedTimes = o.Cancellations.Where(c => c.CountsAgainstSellerRate).Select(c => c.CanceledAt).ToList(),
             })
             .ToListAsync(cancellationToken);
-        var orderFacts = facts.Select(f => new CancellationMetrics.OrderFact(f.Id, f.PurchasedAt, PaymentAuthorized: true, f.Counted));
-        if (asLoaded is not null)
+        var orderFacts = facts.Select(f => new CancellationMetrics.OrderFact(f.Id, f.PurchasedAt, PaymentAuthorized: true, f.CountedTimes));
+        if (asLoaded is { Count: > 0 })
         {
-            orderFacts = orderFacts.Where(f => f.OrderId != asLoaded.OrderId).Append(asLoaded);
+            var replaced = asLoaded.Select(f => f.OrderId).ToHashSet(StringComparer.Ordinal);
+            orderFacts = orderFacts.Where(f => !replaced.Contains(f.OrderId)).Concat(asLoaded);
         }
 
         return CancellationMetrics.Compute(orderFacts, windowStart, windowEnd);

@@ -201,26 +201,32 @@ public sealed partial class OrderGrpcService
         requester == Api.CancellationRequester.Unspecified ? Domain.CancellationRequester.Seller : (Domain.CancellationRequester)requester;
 
     private async Task<CancelOrderResponse> CancelResponseAsync(
-        Domain.Order order, Domain.Cancellation cancellation, CancellationMetrics.OrderFact orderBefore, CancellationToken cancellationToken)
+        Domain.Order order,
+        Domain.Cancellation cancellation,
+        CancellationMetrics.OrderFact orderBefore,
+        CancellationToken cancellationToken)
     {
-        var end = store.Now;
+        // The 7 days up to and including the cancellation, so that it is in them (R17).
+        var (start, end) = CancellationMetrics.WindowThrough(cancellation.CanceledAt);
         var rateBefore = await CancellationRates.ForSellerAsync(
-            store.Db, order.SellerId, end - CancellationMetrics.DefaultWindow, end, cancellationToken, asLoaded: orderBefore);
-        var impact = CancellationMetrics.Impact(rateBefore, orderBefore, cancellation.CountsAgainstSellerRate);
+            store.Db, order.SellerId, start, end, cancellationToken, asLoaded: [orderBefore]);
+        var impact = CancellationMetrics.Impact(rateBefore, orderBefore, cancellation.CountsAgainstSellerRate, cancellation.CanceledAt);
         return new CancelOrderResponse
         {
             Order = ProtoMapper.ToProto(order),
             Cancellation = ProtoMapper.ToProto(cancellation),
-            RateImpact = new CancellationRateImpact
-            {
-                CountsAgainstSellerRate = impact.CountsAgainstSellerRate,
-                RateBeforeBasisPoints = impact.RateBeforeBasisPoints,
-                RateAfterBasisPoints = impact.RateAfterBasisPoints,
-                TargetBasisPoints = impact.TargetBasisPoints,
-                CrossesTarget = impact.CrossesTarget,
-            },
+            RateImpact = ToProto(impact),
         };
     }
+
+    private static CancellationRateImpact ToProto(CancellationMetrics.RateImpact impact) => new()
+    {
+        CountsAgainstSellerRate = impact.CountsAgainstSellerRate,
+        RateBeforeBasisPoints = impact.RateBeforeBasisPoints,
+        RateAfterBasisPoints = impact.RateAfterBasisPoints,
+        TargetBasisPoints = impact.TargetBasisPoints,
+        CrossesTarget = impact.CrossesTarget,
+    };
 
     /// <summary>Applies (or, validate_only, checks) one chunk of feed lines on the tracked
     /// orders; each line gets the status CancelOrder would have returned.</summary>

@@ -133,19 +133,28 @@ public static class TestData
     /// <summary>Puts <paramref name="count"/> orders of one seller straight into the server's
     /// database, built by the domain exactly as the RPCs would build them (one item A x1 at
     /// 1099 JPY), authorized (UNSHIPPED) unless told otherwise, in batches of 1000 per
-    /// SaveChanges. For volumes the API would take too long to create. Their intake events
-    /// are not written: no test of seeded orders reads them. Returns the order ids in
-    /// creation order.</summary>
+    /// SaveChanges. For volumes the API would take too long to create, and for histories
+    /// in the past the server's clock cannot make: with <paramref name="canceledAt"/> each
+    /// order is authorized at its purchase and canceled by the seller at that time (reason
+    /// NoInventory: counted, R10). Their events are not written: no test of seeded orders
+    /// reads them. Returns the order ids in creation order.</summary>
     public static async Task<List<string>> SeedOrdersAsync(
         ServerFixture server,
         string sellerId,
         int count,
         DateTimeOffset? purchasedAt = null,
-        bool authorized = true)
+        bool authorized = true,
+        DateTimeOffset? canceledAt = null)
     {
+        if (canceledAt is not null && !authorized)
+        {
+            throw new ArgumentException("the seller cancels only authorized orders (R2)", nameof(canceledAt));
+        }
+
         const int batchSize = 1000;
         var now = server.Clock.GetUtcNow();
         var purchase = purchasedAt ?? now.AddHours(-1);
+        var createdAt = canceledAt is null ? now : purchase; // a history that runs forward
         var ids = new List<string>(count);
         for (var start = 0; start < count; start += batchSize)
         {
@@ -155,13 +164,18 @@ public static class TestData
                 var order = Domain.Order.Create(new Domain.NewOrder(
                     NewId("250"), sellerId, NewId("B"), "JPY", purchase, purchase.AddDays(2),
                     [new Domain.NewOrderItem("A", "SKU-A", "Tea cup", 1, [new Domain.UnitCharge(Domain.ChargeComponent.Principal, 1099)])]),
-                    now);
+                    createdAt);
                 if (authorized)
                 {
                     order.AuthorizePayment(
                         new Domain.ShippingAddress("Hanako Yamada", "1-2-3 Jingumae", null, null, "Shibuya-ku", "Tokyo", "150-0001", "JP", null),
                         new Domain.BuyerContact("Hanako Yamada", "hanako@buyers.example.invalid", null),
-                        now);
+                        createdAt);
+                }
+
+                if (canceledAt is { } at)
+                {
+                    order.CancelBySeller(Domain.CancelReason.NoInventory, Domain.CancellationRequester.Seller, null, at);
                 }
 
                 order.ClearPendingEvents();
