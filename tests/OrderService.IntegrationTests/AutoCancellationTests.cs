@@ -65,6 +65,10 @@ public sealed class AutoCancellationTests
             Assert.Equal(OrderStatus.Canceled, after.Status);
             AssertAttribution(after.Cancellation, CancelReason.ShipDateMissed, CancellationRequester.Marketplace, CancellationExecutor.Automatic, counts: true);
             Assert.All(after.Items, item => Assert.Equal(item.QuantityOrdered, item.QuantityCanceled));
+            var act = Assert.Single(after.Cancellations); // R18
+            Assert.Equal(after.Cancellation, act);
+            Assert.True(act.WholeOrder);
+            Assert.Equal([("A", 2), ("B", 1)], act.Units.Select(u => (u.OrderItemId, u.Quantity)).Order());
         }
 
         Assert.NotNull((await Read(isolated, dueRequested.OrderId)).BuyerCancellationRequest);
@@ -78,6 +82,12 @@ public sealed class AutoCancellationTests
         var itemB = partialAfter.Items.Single(i => i.OrderItemId == "B");
         Assert.Equal((1, 0, 1, 0), (itemB.QuantityOrdered, itemB.QuantityShipped, itemB.QuantityCanceled, itemB.QuantityUnshipped));
         Assert.Null(partialAfter.Cancellation); // set only on a CANCELED order
+        // R18: the partial act is visible, with its attribution and the units it canceled.
+        var partialAct = Assert.Single(partialAfter.Cancellations);
+        AssertAttribution(partialAct, CancelReason.ShipDateMissed, CancellationRequester.Marketplace, CancellationExecutor.Automatic, counts: true);
+        Assert.False(partialAct.WholeOrder);
+        Assert.Equal([("A", 1), ("B", 1)], partialAct.Units.Select(u => (u.OrderItemId, u.Quantity)).Order());
+        Assert.Equal(Timestamp.FromDateTimeOffset(now), partialAct.CancelTime);
         Assert.Null(partialAfter.AutoCancelTime);
         Assert.Equal(["OrderCanceled"], await EventTypes(isolated, due.OrderId, "OrderCanceled", "ItemsCanceled"));
         Assert.Equal(["ItemsCanceled"], await EventTypes(isolated, partialDue.OrderId, "OrderCanceled", "ItemsCanceled"));

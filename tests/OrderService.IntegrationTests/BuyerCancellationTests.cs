@@ -34,6 +34,8 @@ public sealed class BuyerCancellationTests(ServerFixture server)
         Assert.Equal(CancellationRequester.BuyerOfficial, cancellation.Requester);
         Assert.Equal(CancellationExecutor.Marketplace, cancellation.Executor);
         Assert.False(cancellation.CountsAgainstSellerRate);
+        Assert.True(cancellation.WholeOrder);
+        Assert.Equal([cancellation], answer.Order.Cancellations); // R18: the one act
         // docs/decisions.md: the buyer asked officially, and the record says why.
         Assert.Equal("Changed my mind.", answer.Order.BuyerCancellationRequest.Reason);
         Assert.Null(answer.Order.ShippingAddress); // still never authorized (R1)
@@ -58,6 +60,7 @@ public sealed class BuyerCancellationTests(ServerFixture server)
 
         Assert.Equal(OrderStatus.Unshipped, answer.Order.Status);
         Assert.Null(answer.Order.Cancellation);
+        Assert.Empty(answer.Order.Cancellations); // a request is not a cancellation
         Assert.Equal("Found it cheaper elsewhere.", answer.Order.BuyerCancellationRequest.Reason);
         Assert.InRange(answer.Order.BuyerCancellationRequest.RequestTime.ToDateTimeOffset(), before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
 

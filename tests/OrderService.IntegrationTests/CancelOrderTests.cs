@@ -40,6 +40,9 @@ public sealed class CancelOrderTests(ServerFixture server)
         Assert.Equal("Last unit was damaged in the warehouse.", cancellation.Note);
         Assert.InRange(cancellation.CancelTime.ToDateTimeOffset(), before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal(cancellation, answer.Cancellation);
+        Assert.True(cancellation.WholeOrder);
+        Assert.Equal([("A", 2), ("B", 1)], cancellation.Units.Select(u => (u.OrderItemId, u.Quantity)).Order());
+        Assert.Equal([cancellation], answer.Order.Cancellations); // R18: the one act
         Assert.All(answer.Order.Items, item =>
         {
             Assert.Equal(item.QuantityOrdered, item.QuantityCanceled);
@@ -348,6 +351,9 @@ public sealed class CancelOrderTests(ServerFixture server)
         Assert.Equal(CancellationExecutor.Seller, preview.Cancellation.Executor);
         Assert.True(preview.Cancellation.CountsAgainstSellerRate); // R15
         Assert.Equal(request.Note, preview.Cancellation.Note);
+        Assert.True(preview.Cancellation.WholeOrder);
+        Assert.Equal([("A", 2), ("B", 1)], preview.Cancellation.Units.Select(u => (u.OrderItemId, u.Quantity)).Order());
+        Assert.Empty(preview.Order.Cancellations);
         Assert.True(preview.RateImpact.CountsAgainstSellerRate);
         Assert.Equal(0, preview.RateImpact.RateBeforeBasisPoints);
         Assert.Equal(10_000, preview.RateImpact.RateAfterBasisPoints);
@@ -363,6 +369,8 @@ public sealed class CancelOrderTests(ServerFixture server)
         Assert.Equal(OrderStatus.Canceled, real.Order.Status);
         Assert.Equal(preview.Cancellation.Reason, real.Cancellation.Reason);
         Assert.Equal(preview.Cancellation.Requester, real.Cancellation.Requester);
+        Assert.Equal(preview.Cancellation.WholeOrder, real.Cancellation.WholeOrder);
+        Assert.Equal(preview.Cancellation.Units, real.Cancellation.Units);
         Assert.Equal(preview.RateImpact, real.RateImpact);
         Assert.Equal(1, await CanceledEvents(order.OrderId));
     }

@@ -39,7 +39,11 @@ public sealed partial class OrderGrpcService
             // real request may follow with the same id.
             var order = await store.FindVisibleAsync(caller, request.OrderId, context.CancellationToken);
             var wouldRecord = order.PreviewSellerCancellation(reason, requester, request.Note, store.Now);
-            return await CancelResponseAsync(order, wouldRecord, CancellationMetrics.OrderFact.Of(order), context.CancellationToken);
+            var wouldCancel = order.Items
+                .Where(item => item.QuantityUnshipped > 0)
+                .Select(item => new ItemQuantity(item.Id, item.QuantityUnshipped));
+            var preview = ProtoMapper.ToProto(wouldRecord, wholeOrder: order.Items.All(item => item.QuantityShipped == 0), wouldCancel);
+            return await CancelResponseAsync(order, wouldRecord, preview, CancellationMetrics.OrderFact.Of(order), context.CancellationToken);
         }
 
         return await store.MutateAsync(caller, context.Method, requestId, request, async cancellationToken =>
@@ -47,7 +51,7 @@ public sealed partial class OrderGrpcService
             var order = await store.FindVisibleAsync(caller, request.OrderId, cancellationToken);
             var before = CancellationMetrics.OrderFact.Of(order);
             var cancellation = order.CancelBySeller(reason, requester, request.Note, store.Now);
-            return await CancelResponseAsync(order, cancellation, before, cancellationToken);
+            return await CancelResponseAsync(order, cancellation, ProtoMapper.ToProto(order.Cancellations[^1]), before, cancellationToken);
         }, context.CancellationToken);
     }
 
@@ -203,6 +207,7 @@ public sealed partial class OrderGrpcService
     private async Task<CancelOrderResponse> CancelResponseAsync(
         Domain.Order order,
         Domain.Cancellation cancellation,
+        Api.Cancellation cancellationProto,
         CancellationMetrics.OrderFact orderBefore,
         CancellationToken cancellationToken)
     {
@@ -214,7 +219,7 @@ public sealed partial class OrderGrpcService
         return new CancelOrderResponse
         {
             Order = ProtoMapper.ToProto(order),
-            Cancellation = ProtoMapper.ToProto(cancellation),
+            Cancellation = cancellationProto,
             RateImpact = ToProto(impact),
         };
     }

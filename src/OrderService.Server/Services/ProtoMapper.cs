@@ -45,7 +45,17 @@ public static class ProtoMapper
             };
         }
 
-        proto.Cancellation = ToProto(order.Cancellation);
+        // R18: every act, partial ones included, oldest first. The whole-order act that made
+        // the order CANCELED is also Order.cancellation, as before, now with its units. An
+        // order canceled before the acts were recorded has none: its units are all it has
+        // canceled, since a partial act would have left a record.
+        var acts = order.Cancellations.OrderBy(c => c.CanceledAt).ToList();
+        proto.Cancellations.AddRange(acts.Select(ToProto));
+        proto.Cancellation = order.Cancellation is null ? null
+            : acts.LastOrDefault(c => c.WholeOrder) is { } whole ? ToProto(whole)
+            : ToProto(order.Cancellation, wholeOrder: true, order.Items
+                .Where(item => item.QuantityCanceled > 0)
+                .Select(item => new ItemQuantity(item.Id, item.QuantityCanceled)));
         return proto;
     }
 
@@ -74,6 +84,20 @@ public static class ProtoMapper
             CancelTime = Timestamp.FromDateTimeOffset(cancellation.CanceledAt),
             Note = cancellation.Note ?? "",
         };
+
+    /// <summary>One act of cancellation with what it canceled (R18).</summary>
+    public static Api.Cancellation ToProto(CancellationRecord record) =>
+        ToProto(record.ToCancellation(), record.WholeOrder, record.Lines.Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
+
+    /// <summary>The attribution of a cancellation and the units it cancels, for a
+    /// cancellation that is not (yet) a record: the one validate_only previews.</summary>
+    public static Api.Cancellation ToProto(Cancellation cancellation, bool wholeOrder, IEnumerable<ItemQuantity> units)
+    {
+        var proto = ToProto(cancellation)!;
+        proto.WholeOrder = wholeOrder;
+        proto.Units.AddRange(units.Select(u => new Api.CanceledUnits { OrderItemId = u.OrderItemId, Quantity = u.Quantity }));
+        return proto;
+    }
 
     /// <summary>Exact minor units to google.type.Money (units + nanos).</summary>
     public static Google.Type.Money ToMoney(long minorUnits, string currencyCode)
