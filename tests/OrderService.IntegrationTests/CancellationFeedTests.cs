@@ -149,6 +149,115 @@ public sealed class CancellationFeedTests(ServerFixture server)
         Assert.Equal(OrderStatus.Canceled, (await Read(seller, alsoGood.OrderId)).Status);
     }
 
+    [Fact]
+    public async Task R10_R16_validate_only_applies_the_lines_in_order_so_a_second_line_for_one_order_fails_as_in_the_real_run()
+    {
+        var order = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        var other = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        using var seller = server.Seller(_seller);
+        var lines = new[]
+        {
+            Line(order.OrderId),
+            Line(order.OrderId, CancelReason.BuyerCanceled, CancellationRequester.BuyerMessage),
+            Line(other.OrderId),
+        };
+        var preview = Feed(lines);
+        preview.ValidateOnly = true;
+
+        var checkedOnly = await seller.Orders.SubmitCancellationFeedAsync(preview);
+
+        Assert.Equal(new FeedSummary { Lines = 3, Accepted = 2, Failed = 1 }, checkedOnly.Summary);
+        Assert.Equal(0, checkedOnly.Results[0].Status.Code);
+        var info = Expect.Refused(checkedOnly.Results[1].Status, StatusCode.FailedPrecondition, "ORDER_CANCELED");
+        Assert.Equal("T5", info.Metadata["reply_template"]);
+        Assert.Equal(0, checkedOnly.Results[2].Status.Code);
+        Assert.Equal(order.Etag, (await Read(seller, order.OrderId)).Etag); // nothing saved
+        Assert.Equal(other.Etag, (await Read(seller, other.OrderId)).Etag);
+        Assert.Equal(0, await CanceledEvents(order.OrderId));
+
+        var real = await seller.Orders.SubmitCancellationFeedAsync(Feed(lines));
+
+        Assert.Equal(checkedOnly.Summary, real.Summary);
+        Assert.Equal(Outcomes(checkedOnly), Outcomes(real));
+        Assert.Equal(1, await CanceledEvents(order.OrderId));
+    }
+
+    /// <summary>The example of the issue: 40 authorized orders, none canceled. The first line
+    /// takes the rate from 0 to 1/40 = 250 bp and crosses the target; the second from there
+    /// to 500 and does not (it was not met any more). A refused line has neither.</summary>
+    [Fact]
+    public async Task R17_each_accepted_line_carries_its_cancellation_and_the_rate_as_the_earlier_lines_left_it()
+    {
+        var ids = await SeedOrdersAsync(server, _seller, 40);
+        using var seller = server.Seller(_seller);
+        var lines = new[] { Line(ids[0]), Line(ids[1]), Line(ids[0]) };
+        var preview = Feed(lines);
+        preview.ValidateOnly = true;
+
+        var checkedOnly = await seller.Orders.SubmitCancellationFeedAsync(preview);
+        var real = await seller.Orders.SubmitCancellationFeedAsync(Feed(lines));
+
+        foreach (var answer in new[] { checkedOnly, real })
+        {
+            Assert.Equal([(0, 250, true), (250, 500, false)], answer.Results.Take(2).Select(r =>
+                (r.RateImpact.RateBeforeBasisPoints, r.RateImpact.RateAfterBasisPoints, r.RateImpact.CrossesTarget)));
+            Assert.All(answer.Results.Take(2), r =>
+            {
+                Assert.True(r.RateImpact.CountsAgainstSellerRate);
+                Assert.Equal(250, r.RateImpact.TargetBasisPoints);
+                Assert.Equal(CancelReason.NoInventory, r.Cancellation.Reason);
+                Assert.Equal(CancellationRequester.Seller, r.Cancellation.Requester);
+                Assert.Equal(CancellationExecutor.Seller, r.Cancellation.Executor);
+                Assert.True(r.Cancellation.CountsAgainstSellerRate);
+                Assert.True(r.Cancellation.WholeOrder);
+                Assert.Equal([("A", 1)], r.Cancellation.Units.Select(u => (u.OrderItemId, u.Quantity)));
+            });
+            Expect.Refused(answer.Results[2].Status, StatusCode.FailedPrecondition, "ORDER_CANCELED");
+            Assert.Null(answer.Results[2].Cancellation);
+            Assert.Null(answer.Results[2].RateImpact);
+        }
+
+        Assert.Equal(Outcomes(checkedOnly), Outcomes(real));
+        var stored = await Read(seller, ids[0]);
+        Assert.Equal(stored.Cancellation, real.Results[0].Cancellation);
+        var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
+        Assert.Equal(500, metrics.RateBasisPoints); // where the last accepted line left it
+    }
+
+    /// <summary>Across the feed's chunks of 500 lines: 501 orders and a 502nd line repeating
+    /// the first. Line k takes the rate from (k-1)/501 to k/501 in both modes (the real run
+    /// commits the first chunk before the second starts), and the repeated line is
+    /// ORDER_CANCELED in both.</summary>
+    [Fact]
+    public async Task R10_R17_validate_only_and_the_real_run_agree_across_chunks()
+    {
+        const int count = 501;
+        var ids = await SeedOrdersAsync(server, _seller, count);
+        using var seller = server.Seller(_seller);
+        var lines = ids.Select(id => Line(id)).Append(Line(ids[0])).ToArray();
+        var preview = Feed(lines);
+        preview.ValidateOnly = true;
+
+        var checkedOnly = await seller.Orders.SubmitCancellationFeedAsync(preview);
+        Assert.Equal(0, await server.QueryDatabaseAsync(db => db.Orders.CountAsync(o => o.SellerId == _seller && o.Status != Domain.OrderStatus.Unshipped)));
+        var real = await seller.Orders.SubmitCancellationFeedAsync(Feed(lines));
+
+        foreach (var answer in new[] { checkedOnly, real })
+        {
+            Assert.Equal(new FeedSummary { Lines = count + 1, Accepted = count, Failed = 1 }, answer.Summary);
+            var expected = Enumerable.Range(1, count).Select(k =>
+            {
+                var (before, after) = (BasisPoints(k - 1, count), BasisPoints(k, count));
+                return (k, before, after, before < 250 && after >= 250);
+            });
+            Assert.Equal(expected, answer.Results.Take(count).Select(r =>
+                (r.LineNumber, r.RateImpact.RateBeforeBasisPoints, r.RateImpact.RateAfterBasisPoints, r.RateImpact.CrossesTarget)));
+            Expect.Refused(answer.Results[count].Status, StatusCode.FailedPrecondition, "ORDER_CANCELED");
+        }
+
+        Assert.Equal(Outcomes(checkedOnly), Outcomes(real));
+    }
+
     public static TheoryData<string, Action<SubmitCancellationFeedRequest>> InvalidFeeds => new()
     {
         { "request_id", r => r.RequestId = "" },
@@ -300,6 +409,21 @@ public sealed class CancellationFeedTests(ServerFixture server)
         var error = await Assert.ThrowsAsync<RpcException>(() => seller.Orders.CancelOrderAsync(request).ResponseAsync);
         return error.GetRpcStatus() ?? throw new Xunit.Sdk.XunitException($"no google.rpc.Status on {error.Status}");
     }
+
+    /// <summary>What a feed did per line, without the instants: status code and ErrorInfo
+    /// reason, the cancellation's attribution and the rate impact.</summary>
+    private static List<string> Outcomes(SubmitCancellationFeedResponse answer) =>
+        answer.Results.Select(r => string.Join(" ",
+            r.LineNumber,
+            r.OrderId,
+            (StatusCode)r.Status.Code,
+            r.Status.GetDetail<Google.Rpc.ErrorInfo>()?.Reason ?? "-",
+            r.Cancellation is { } c ? $"{c.Reason}/{c.Requester}/{c.Executor}/{c.CountsAgainstSellerRate}/{c.WholeOrder}/{c.Units}" : "-",
+            r.RateImpact?.ToString() ?? "-")).ToList();
+
+    /// <summary>R17's rounding, written out: counted * 10000 / total, half up.</summary>
+    private static int BasisPoints(int counted, int total) =>
+        (int)Math.Round(counted * 10_000m / total, MidpointRounding.AwayFromZero);
 
     private static async Task<Order> Read(OrderServiceConnection connection, string orderId) =>
         (await connection.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order;

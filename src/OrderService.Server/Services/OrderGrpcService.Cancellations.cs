@@ -92,10 +92,28 @@ public sealed partial class OrderGrpcService
 
         if (request.ValidateOnly)
         {
-            foreach (var chunk in request.Lines.Chunk(FeedChunkSize).Select((lines, index) => (lines, index)))
+            // The real cancellations, applied to the orders in memory and never saved, so that
+            // each line sees what the earlier ones did exactly as in the real run (a second
+            // line for one order is ORDER_CANCELED), and the rate moves line by line from the
+            // seller's rate before the feed. Nothing is stored under the request_id either.
+            try
+            {
+                var now = store.Now;
+                var orders = new Dictionary<string, Domain.Order>(StringComparer.Ordinal);
+                foreach (var chunk in request.Lines.Chunk(FeedChunkSize))
+                {
+                    foreach (var (id, order) in await LoadFeedOrdersAsync(caller, chunk, cancellationToken))
+                    {
+                        orders[id] = order;
+                    }
+                }
+
+                var rate = await RateBeforeFeedLinesAsync(caller, orders, now, cancellationToken);
+                answer.Results.AddRange(ApplyFeedLines(request.Lines, 0, orders, rate, now));
+            }
+            finally
             {
                 store.Db.ChangeTracker.Clear();
-                answer.Results.AddRange(await ApplyFeedChunkAsync(caller, chunk.lines, chunk.index * FeedChunkSize, validateOnly: true, cancellationToken));
             }
 
             return Summarize(answer);
@@ -109,14 +127,19 @@ public sealed partial class OrderGrpcService
 
         // Each chunk commits on its own with its own stored answer, so one bad line never
         // undoes the others (R10), and a feed retried after a crash replays the chunks
-        // that had committed instead of cancelling twice.
+        // that had committed instead of cancelling twice. Each attempt at a chunk reads the
+        // seller's rate afresh, after the chunks committed before it, so the rate impacts
+        // stored with a chunk are the ones computed in the attempt that committed it.
         foreach (var chunk in request.Lines.Chunk(FeedChunkSize).Select((lines, index) => (lines, index)))
         {
             var chunkRequest = new SubmitCancellationFeedRequest { RequestId = requestId, Lines = { chunk.lines } };
             var chunkAnswer = await store.MutateAsync(caller, context.Method + "#chunk", ChunkRequestId(requestId, chunk.index), chunkRequest,
-                async token => new SubmitCancellationFeedResponse
+                async token =>
                 {
-                    Results = { await ApplyFeedChunkAsync(caller, chunk.lines, chunk.index * FeedChunkSize, validateOnly: false, token) },
+                    var now = store.Now;
+                    var orders = await LoadFeedOrdersAsync(caller, chunk.lines, token);
+                    var rate = await RateBeforeFeedLinesAsync(caller, orders, now, token);
+                    return new SubmitCancellationFeedResponse { Results = { ApplyFeedLines(chunk.lines, chunk.index * FeedChunkSize, orders, rate, now) } };
                 },
                 cancellationToken);
             answer.Results.AddRange(chunkAnswer.Results);
@@ -233,14 +256,36 @@ public sealed partial class OrderGrpcService
         CrossesTarget = impact.CrossesTarget,
     };
 
-    /// <summary>Applies (or, validate_only, checks) one chunk of feed lines on the tracked
-    /// orders; each line gets the status CancelOrder would have returned.</summary>
-    private async Task<List<FeedLineResult>> ApplyFeedChunkAsync(
-        Caller caller, IReadOnlyList<CancellationFeedLine> lines, int firstIndex, bool validateOnly, CancellationToken cancellationToken)
+    /// <summary>The caller's orders that <paramref name="lines"/> name, tracked, by id.</summary>
+    private async Task<Dictionary<string, Domain.Order>> LoadFeedOrdersAsync(
+        Caller caller, IReadOnlyList<CancellationFeedLine> lines, CancellationToken cancellationToken)
     {
         var ids = lines.Select(l => l.OrderId).Where(id => id.Length is > 0 and <= RequestValidator.MaxIdLength).Distinct().ToList();
-        var orders = await store.VisibleOrders(caller).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-        var now = store.Now;
+        return await store.VisibleOrders(caller).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, StringComparer.Ordinal, cancellationToken);
+    }
+
+    /// <summary>The seller's 7-day rate (R17) that feed lines applied at <paramref name="now"/>
+    /// start from, with <paramref name="orders"/> as they were loaded (nothing applied yet).</summary>
+    private Task<CancellationMetrics.Summary> RateBeforeFeedLinesAsync(
+        Caller caller, IReadOnlyDictionary<string, Domain.Order> orders, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (start, end) = CancellationMetrics.WindowThrough(now);
+        return CancellationRates.ForSellerAsync(store.Db, caller.Id, start, end, cancellationToken,
+            asLoaded: orders.Values.Select(CancellationMetrics.OrderFact.Of).ToList());
+    }
+
+    /// <summary>Cancels, on the loaded <paramref name="orders"/>, what each line asks, in line
+    /// order: each line gets the status CancelOrder would have returned, and an accepted one
+    /// the cancellation and its effect on <paramref name="rate"/>, which each accepted line
+    /// that counts moves for the next (R17). The caller saves the orders, or (validate_only)
+    /// discards them.</summary>
+    private static List<FeedLineResult> ApplyFeedLines(
+        IReadOnlyList<CancellationFeedLine> lines,
+        int firstIndex,
+        IReadOnlyDictionary<string, Domain.Order> orders,
+        CancellationMetrics.Summary rate,
+        DateTimeOffset now)
+    {
         var results = new List<FeedLineResult>(lines.Count);
         for (var i = 0; i < lines.Count; i++)
         {
@@ -252,12 +297,14 @@ public sealed partial class OrderGrpcService
                 ValidateCancellation(v, line.OrderId, line.Reason, line.Requester, line.Note);
                 v.ThrowIfInvalid();
                 var order = orders.GetValueOrDefault(line.OrderId) ?? throw Infrastructure.OrderStore.OrderNotFound(line.OrderId);
-                var reason = (Domain.CancelReason)line.Reason;
-                var requester = RequesterOf(line.Requester);
-                _ = validateOnly
-                    ? order.PreviewSellerCancellation(reason, requester, line.Note, now)
-                    : order.CancelBySeller(reason, requester, line.Note, now);
+                var before = CancellationMetrics.OrderFact.Of(order);
+                var cancellation = order.CancelBySeller((Domain.CancelReason)line.Reason, RequesterOf(line.Requester), line.Note, now);
+                var counts = cancellation.CountsAgainstSellerRate;
+                var impact = CancellationMetrics.Impact(rate, before, counts, cancellation.CanceledAt);
+                rate = CancellationMetrics.After(rate, before, counts, cancellation.CanceledAt);
                 result.Status = new Google.Rpc.Status { Code = (int)StatusCode.OK };
+                result.Cancellation = ProtoMapper.ToProto(order.Cancellations[^1]);
+                result.RateImpact = ToProto(impact);
             }
             catch (DomainException exception)
             {
