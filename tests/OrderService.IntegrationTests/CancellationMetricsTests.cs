@@ -170,6 +170,43 @@ public sealed class CancellationMetricsTests(ServerFixture server)
             new GetCancellationMetricsRequest { Window = Duration.FromTimeSpan(window) }).ResponseAsync);
     }
 
+    /// <summary>Durations that google.protobuf.Duration does not allow: nanos of the opposite
+    /// sign to seconds, nanos of a second or more, seconds beyond 10,000 years.</summary>
+    public static TheoryData<long, int> MalformedWindows => new()
+    {
+        { 3600, -1 },
+        { -3600, 1 },
+        { 3600, 1_000_000_000 },
+        { 3600, -1_000_000_000 },
+        { 315_576_000_001, 0 },
+        { -315_576_000_001, 0 },
+        { long.MaxValue, 0 },
+        { long.MinValue, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedWindows))]
+    public async Task R17_a_window_that_is_not_a_valid_duration_is_invalid_argument_not_internal(long seconds, int nanos)
+    {
+        using var seller = server.Seller(_seller);
+
+        await Expect.InvalidArgument("window", () => seller.Orders.GetCancellationMetricsAsync(
+            new GetCancellationMetricsRequest { Window = new Duration { Seconds = seconds, Nanos = nanos } }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task R17_a_window_of_one_hour_less_a_nanosecond_is_refused_and_one_with_nanos_of_the_same_sign_accepted()
+    {
+        using var seller = server.Seller(_seller);
+
+        await Expect.InvalidArgument("window", () => seller.Orders.GetCancellationMetricsAsync(
+            new GetCancellationMetricsRequest { Window = new Duration { Seconds = 3599, Nanos = 999_999_999 } }).ResponseAsync);
+        var metrics = await seller.Orders.GetCancellationMetricsAsync(
+            new GetCancellationMetricsRequest { Window = new Duration { Seconds = 3600, Nanos = 500 } });
+
+        Assert.Equal(TimeSpan.FromHours(1) + TimeSpan.FromTicks(5), metrics.WindowEnd.ToDateTimeOffset() - metrics.WindowStart.ToDateTimeOffset());
+    }
+
     [Fact]
     public async Task Only_a_seller_may_read_its_cancellation_metrics()
     {

@@ -156,9 +156,10 @@ public sealed partial class OrderGrpcService
         var window = CancellationMetrics.DefaultWindow;
         if (request.Window is not null)
         {
-            if (request.Window.Nanos is < -999_999_999 or > 999_999_999)
+            // Checked before ToTimeSpan, which throws on a Duration that is not normalized.
+            if (!IsValidDuration(request.Window))
             {
-                v.Add("window", "not a valid duration");
+                v.Add("window", $"not a valid duration: seconds from {Duration.MinSeconds} to {Duration.MaxSeconds}, nanos from -999999999 to 999999999 and not of the opposite sign to seconds");
             }
             else
             {
@@ -332,6 +333,15 @@ public sealed partial class OrderGrpcService
         };
         return answer;
     }
+
+    /// <summary>A google.protobuf.Duration as its definition allows it: seconds within
+    /// 10,000 years either way, nanos within a second either way, and the two not of
+    /// opposite signs.</summary>
+    private static bool IsValidDuration(Duration duration) =>
+        duration.Seconds is >= Duration.MinSeconds and <= Duration.MaxSeconds
+        && duration.Nanos is > -Duration.NanosecondsPerSecond and < Duration.NanosecondsPerSecond
+        && !(duration.Seconds > 0 && duration.Nanos < 0)
+        && !(duration.Seconds < 0 && duration.Nanos > 0);
 
     /// <summary>The stored-answer key of one chunk of a feed, derived from the feed's
     /// request_id so that a retry of the feed finds it.</summary>
