@@ -1,4 +1,5 @@
 using Grpc.Core;
+using OrderService.Client;
 using OrderService.Contracts.V1;
 using OrderService.IntegrationTests.Infrastructure;
 using static OrderService.IntegrationTests.Infrastructure.TestData;
@@ -87,6 +88,9 @@ public sealed class ReplyTemplateTests(ServerFixture server)
         { "order_id", r => r.OrderId = "" },
         { "language_code", r => r.LanguageCode = "" },
         { "language_code", r => r.LanguageCode = "fr" },
+        { "language_code", r => r.LanguageCode = "ja_JP" },
+        { "language_code", r => r.LanguageCode = "ja-" },
+        { "language_code", r => r.LanguageCode = "english" },
     };
 
     [Theory]
@@ -99,6 +103,48 @@ public sealed class ReplyTemplateTests(ServerFixture server)
         spoil(request);
 
         await Expect.InvalidArgument(field, () => seller.Orders.GetReplyTemplateAsync(request).ResponseAsync);
+    }
+
+    [Theory]
+    [InlineData("fr")]
+    [InlineData("de-DE")]
+    [InlineData("ja_JP")]
+    public async Task An_unsupported_language_is_invalid_argument_even_for_an_unknown_order(string language)
+    {
+        using var seller = server.Seller(_seller);
+
+        // Checked before the order is looked up: the same request gets the same answer
+        // whatever the order id names.
+        var error = await Expect.InvalidArgument("language_code", () => seller.Orders.GetReplyTemplateAsync(
+            Request(ReplyTemplateId.T1UseOfficialCancellation, NewId("missing"), language)).ResponseAsync);
+
+        Assert.Equal("UNSUPPORTED_LANGUAGE", error.Reason());
+        Assert.DoesNotContain("order_id", error.InvalidFields());
+    }
+
+    [Fact]
+    public async Task An_unsupported_language_is_named_with_the_other_invalid_fields()
+    {
+        using var seller = server.Seller(_seller);
+
+        var error = await Expect.InvalidArgument("language_code", () => seller.Orders.GetReplyTemplateAsync(
+            Request(ReplyTemplateId.Unspecified, NewId("missing"), "fr")).ResponseAsync);
+
+        Assert.Contains("template_id", error.InvalidFields());
+    }
+
+    [Theory]
+    [InlineData("ja-JP", "ja")]
+    [InlineData("EN-us", "en")]
+    [InlineData("JA", "ja")]
+    public async Task A_region_or_upper_case_selects_the_same_language(string requested, string answered)
+    {
+        var order = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        using var seller = server.Seller(_seller);
+
+        var template = (await seller.Orders.GetReplyTemplateAsync(Request(ReplyTemplateId.T5PlaceNewOrder, order.OrderId, requested))).Template;
+
+        Assert.Equal(answered, template.LanguageCode);
     }
 
     [Fact]

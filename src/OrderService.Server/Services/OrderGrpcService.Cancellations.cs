@@ -198,6 +198,19 @@ public sealed partial class OrderGrpcService
         {
             v.Add("language_code", "required: ja or en");
         }
+        else if (!IsSupportedLanguage(request.LanguageCode))
+        {
+            // Checked before the order is read, so an unsupported language gets the same
+            // answer whatever the order id names: UNSUPPORTED_LANGUAGE when it is the only
+            // mistake, as the domain words it, one field among the others otherwise.
+            var message = $"language_code '{request.LanguageCode}' is not supported; supported: {string.Join(", ", ReplyTemplates.Languages)}, optionally with a region such as ja-JP.";
+            if (v.IsValid)
+            {
+                throw DomainException.Invalid("language_code", "UNSUPPORTED_LANGUAGE", message);
+            }
+
+            v.Add("language_code", message);
+        }
 
         v.ThrowIfInvalid();
         var order = await store.FindVisibleAsync(caller, request.OrderId, context.CancellationToken);
@@ -342,6 +355,15 @@ public sealed partial class OrderGrpcService
         && duration.Nanos is > -Duration.NanosecondsPerSecond and < Duration.NanosecondsPerSecond
         && !(duration.Seconds > 0 && duration.Nanos < 0)
         && !(duration.Seconds < 0 && duration.Nanos > 0);
+
+    /// <summary>A language the reply templates exist in ("ja", "en"; any case), optionally
+    /// followed by subtags such as a region ("ja-JP", "en-US").</summary>
+    private static bool IsSupportedLanguage(string languageCode)
+    {
+        var subtags = languageCode.Split('-');
+        return ReplyTemplates.Languages.Contains(subtags[0].ToLowerInvariant())
+            && subtags.Skip(1).All(subtag => subtag.Length is >= 1 and <= 8 && subtag.All(char.IsAsciiLetterOrDigit));
+    }
 
     /// <summary>The stored-answer key of one chunk of a feed, derived from the feed's
     /// request_id so that a retry of the feed finds it.</summary>
