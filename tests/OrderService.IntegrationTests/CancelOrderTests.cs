@@ -485,9 +485,7 @@ public sealed class CancelOrderTests(ServerFixture server)
         Assert.Null(now.Cancellation);
     }
 
-    private Task<int> CanceledEvents(string orderId) =>
-        server.QueryDatabaseAsync(db => db.OrderEvents.CountAsync(e => e.OrderId == orderId && e.Type == "OrderCanceled"));
+    private Task<int> CanceledEvents(string orderId) => TestData.EventCount(server, orderId, "OrderCanceled");
 
-    private Task<int> EventCount(string orderId) =>
-        server.QueryDatabaseAsync(db => db.OrderEvents.CountAsync(e => e.OrderId == orderId));
+    private Task<int> EventCount(string orderId) => TestData.EventCount(server, orderId);
 }

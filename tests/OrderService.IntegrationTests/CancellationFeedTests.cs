@@ -421,13 +421,8 @@ public sealed class CancellationFeedTests(ServerFixture server)
             r.Cancellation is { } c ? $"{c.Reason}/{c.Requester}/{c.Executor}/{c.CountsAgainstSellerRate}/{c.WholeOrder}/{c.Units}" : "-",
             r.RateImpact?.ToString() ?? "-")).ToList();
 
-    /// <summary>R17's rounding, written out: counted * 10000 / total, half up.</summary>
-    private static int BasisPoints(int counted, int total) =>
-        (int)Math.Round(counted * 10_000m / total, MidpointRounding.AwayFromZero);
-
     private static async Task<Order> Read(OrderServiceConnection connection, string orderId) =>
         (await connection.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order;
 
-    private Task<int> CanceledEvents(string orderId) =>
-        server.QueryDatabaseAsync(db => db.OrderEvents.CountAsync(e => e.OrderId == orderId && e.Type == "OrderCanceled"));
+    private Task<int> CanceledEvents(string orderId) => EventCount(server, orderId, "OrderCanceled");
 }

@@ -236,10 +236,6 @@ public sealed class CancellationMetricsTests(ServerFixture server)
         Assert.Empty(metrics.CountedOrderIds);
     }
 
-    /// <summary>R17's rounding, written out: counted * 10000 / total, half up; 0 without orders.</summary>
-    private static int BasisPoints(int counted, int total) =>
-        total == 0 ? 0 : (int)Math.Round(counted * 10_000m / total, MidpointRounding.AwayFromZero);
-
     private Task<Order> OrderOfSeller(OrderStatus status, DateTimeOffset? purchasedAt = null, DateTimeOffset? latestShipAt = null) =>
         OrderIn(server, status, _seller, NewId("B"), purchasedAt, latestShipAt);
 

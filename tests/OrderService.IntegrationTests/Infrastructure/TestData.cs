@@ -12,6 +12,16 @@ public static class TestData
 
     public static string RequestId() => Guid.NewGuid().ToString();
 
+    /// <summary>R17's rounding, written out independently of the server: counted * 10000 /
+    /// total, half up; 0 without orders.</summary>
+    public static int BasisPoints(int counted, int total) =>
+        total == 0 ? 0 : (int)Math.Round(counted * 10_000m / total, MidpointRounding.AwayFromZero);
+
+    /// <summary>How many events of the order the log holds, of one type or of all.</summary>
+    public static Task<int> EventCount(ServerFixture server, string orderId, string? type = null) =>
+        server.QueryDatabaseAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            db.OrderEvents, e => e.OrderId == orderId && (type == null || e.Type == type)));
+
     public static Google.Type.Money Yen(long amount) => new() { CurrencyCode = "JPY", Units = amount };
 
     /// <summary>Item A x2 (1099 + 300 shipping per unit), item B x1 (4500), JPY. Purchased an
