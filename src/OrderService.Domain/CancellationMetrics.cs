@@ -50,9 +50,9 @@ public static class CancellationMetrics
     {
         public int TargetBasisPoints => CancellationMetrics.TargetBasisPoints;
 
-        /// <summary>Judged on the rounded rate that is reported, so that the two never
-        /// disagree (a reported 250 is never "met").</summary>
-        public bool TargetMet => RateBasisPoints < TargetBasisPoints;
+        /// <summary>Judged exactly, on counted / total, never on the rounded rate: a seller
+        /// at 2.496 % meets "under 2.5 %" (R17) even though the rate reads 250 bp.</summary>
+        public bool TargetMet => (long)CountedCancellations * 10_000 < (long)TargetBasisPoints * TotalOrders || TotalOrders == 0;
     }
 
     /// <summary>What one cancellation does to the rate (validate_only shows it before the
@@ -122,7 +122,7 @@ public static class CancellationMetrics
     {
         var after = After(before, order, thisCancellationCounts, at);
         return new RateImpact(thisCancellationCounts, before.RateBasisPoints, after.RateBasisPoints,
-            CrossesTarget: before.TargetMet && after.RateBasisPoints >= TargetBasisPoints);
+            CrossesTarget: before.TargetMet && !after.TargetMet);
     }
 
     /// <summary>The summary once the cancellation <see cref="Impact"/> describes has

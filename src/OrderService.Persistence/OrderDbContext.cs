@@ -80,6 +80,9 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
         if (Database.IsNpgsql())
         {
+            // Delivered only if and when the transaction commits; sent before the lock so
+            // that the lock covers as little as possible.
+            await Database.ExecuteSqlRawAsync($"NOTIFY {EventChannel}", cancellationToken);
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventAppendLockKey})", cancellationToken);
         }
         else
@@ -93,11 +96,6 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
 
         AppendEvents(changedOrders);
         written += await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
-        if (Database.IsNpgsql())
-        {
-            await Database.ExecuteSqlRawAsync($"NOTIFY {EventChannel}", cancellationToken);
-        }
-
         await transaction.CommitAsync(cancellationToken);
         return written;
     }

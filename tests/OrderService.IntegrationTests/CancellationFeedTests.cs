@@ -108,6 +108,27 @@ public sealed class CancellationFeedTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_feed_request_id_reused_after_a_crash_with_the_same_first_chunk_is_already_exists()
+    {
+        // A feed of two chunks whose first chunk committed before the server died: simulated
+        // by removing the feed's own stored answer and keeping the chunks'.
+        var later = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        using var seller = server.Seller(_seller);
+        var firstChunk = Enumerable.Range(0, 500).Select(i => Line($"250-missing-{i:D4}")).ToArray();
+        var feed = Feed([.. firstChunk, Line(NewId("250"))]);
+        await seller.Orders.SubmitCancellationFeedAsync(feed);
+        await server.QueryDatabaseAsync(db => db.IdempotencyRecords
+            .Where(r => r.RequestId == feed.RequestId).ExecuteDeleteAsync());
+
+        var other = Feed([.. firstChunk, Line(later.OrderId)]);
+        other.RequestId = feed.RequestId;
+
+        await Expect.Failure(StatusCode.AlreadyExists, "REQUEST_ID_REUSED",
+            () => seller.Orders.SubmitCancellationFeedAsync(other).ResponseAsync);
+        Assert.Equal(OrderStatus.Unshipped, (await Read(seller, later.OrderId)).Status);
+    }
+
+    [Fact]
     public async Task R10_validate_only_checks_every_line_as_the_real_feed_would_and_changes_nothing()
     {
         var good = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);

@@ -155,6 +155,8 @@ public sealed class OrderIntakeTests(ServerFixture server)
         { "seller_id", r => r.SellerId = "" },
         { "buyer_id", r => r.BuyerId = new string('b', 65) },
         { "currency_code", r => r.CurrencyCode = "" },
+        { "currency_code", r => r.CurrencyCode = "jpy" },
+        { "currency_code", r => r.CurrencyCode = new string('J', 10_000) },
         { "currency_code", r => { r.CurrencyCode = "XYZ"; foreach (var c in r.Items.SelectMany(i => i.UnitCharges)) { c.Amount.CurrencyCode = "XYZ"; } } },
         { "purchase_time", r => r.PurchaseTime = null },
         { "latest_ship_time", r => r.LatestShipTime = r.PurchaseTime.ToDateTimeOffset().AddDays(-1).ToTimestamp() },

@@ -109,7 +109,7 @@ public sealed class OrderStore(OrderDbContext db, TimeProvider clock, ILogger<Or
             catch (DbUpdateConcurrencyException)
             {
                 throw RpcErrors.Aborted("CONCURRENT_MODIFICATION",
-                    "The order was changed by concurrent requests; read it again and retry.");
+                    "The order was changed by concurrent requests; retry with the same request_id (what already committed is kept and replayed).");
             }
             catch (DbUpdateException exception) when (attempt < MaxAttempts)
             {

@@ -44,8 +44,8 @@ public sealed class NotificationStreams
 /// the same query "events after the last cursor, in id order" and ids commit in order.
 /// A reader fills a bounded buffer; a writer drains it to the client. A client that stops
 /// reading fills the buffer and is cut off with RESOURCE_EXHAUSTED, never slowing anyone
-/// else; memory per stream stays bounded, and a client that reads nothing at all is
-/// disconnected after <see cref="NotificationOptions.StalledWriteTimeout"/>.</summary>
+/// else; memory per stream stays bounded, and the stream of a client that reads nothing at
+/// all is reset after <see cref="NotificationOptions.StalledWriteTimeout"/>.</summary>
 public sealed class NotificationFeed(
     OrderDbContext db,
     EventLogSignal signal,
@@ -79,23 +79,38 @@ public sealed class NotificationFeed(
             var written = new WrittenCursor(cursor);
             var writer = DrainAsync(buffer.Reader, transport.Write, written, stop.Token, abortWrite.Token);
 
-            var outcome = await FillAsync(subscription, cursor, buffer.Writer, writer, stop.Token);
-            buffer.Writer.TryComplete();
-            await stop.CancelAsync(); // the writer finishes the write in flight, then stops...
-            abortWrite.CancelAfter(Options.StalledWriteTimeout); // ...if the client lets it
+            Outcome outcome;
+            var reset = false;
             try
             {
-                await writer;
+                outcome = await FillAsync(subscription, cursor, buffer.Writer, writer, stop.Token);
             }
-            catch (Exception) when (callCancelled.IsCancellationRequested)
+            finally
             {
-                return; // the client left; nobody to tell
+                // Whatever ended the reading (an OUT_OF_RANGE mid-stream, a database error),
+                // the writer stops before the call's final status is written.
+                buffer.Writer.TryComplete();
+                await stop.CancelAsync(); // the writer finishes the write in flight, then stops...
+                abortWrite.CancelAfter(Options.StalledWriteTimeout); // ...if the client lets it
+                try
+                {
+                    await writer;
+                }
+                catch (Exception) when (callCancelled.IsCancellationRequested)
+                {
+                    // the client left; nobody to tell
+                }
+                catch (OperationCanceledException) when (abortWrite.IsCancellationRequested)
+                {
+                    // The client reads nothing at all: no status can reach it. Reset the
+                    // stream so that it holds nothing here; it resumes from its last cursor.
+                    transport.Abort();
+                    reset = true;
+                }
             }
-            catch (OperationCanceledException) when (abortWrite.IsCancellationRequested)
+
+            if (callCancelled.IsCancellationRequested || reset)
             {
-                // The client reads nothing at all: no status can reach it. Drop the
-                // connection so that it holds nothing here; it resumes from its last cursor.
-                transport.Abort();
                 return;
             }
 
@@ -129,7 +144,7 @@ public sealed class NotificationFeed(
     /// the log, or the newest event now (a new subscriber starts live).</summary>
     private async Task<long> StartCursorAsync(long? resumeAfter, CancellationToken cancellationToken)
     {
-        var newest = await NewestIdAsync(cancellationToken);
+        var (newest, prunedThrough) = await LogPositionAsync(cancellationToken);
         if (resumeAfter is null)
         {
             return newest;
@@ -145,18 +160,17 @@ public sealed class NotificationFeed(
                 new Dictionary<string, string> { ["newest_cursor"] = newestCursor });
         }
 
-        await EnsureNotPrunedAsync(resumeAfter.Value, cancellationToken);
+        EnsureNotPruned(resumeAfter.Value, prunedThrough);
         return resumeAfter.Value;
     }
 
     /// <summary>OUT_OF_RANGE when events after the cursor may have been deleted by
-    /// retention: checked at the start and before every read, so a stream replaying near
-    /// the retention edge fails loudly instead of skipping what was pruned under it.</summary>
-    private async Task EnsureNotPrunedAsync(long cursor, CancellationToken cancellationToken)
+    /// retention. Checked against the watermark read after each batch: retention moves the
+    /// watermark in the same transaction as its delete, so a batch that missed deleted
+    /// rows always sees the watermark past its cursor, and the stream fails loudly instead
+    /// of skipping what was pruned under it.</summary>
+    private static void EnsureNotPruned(long cursor, long prunedThrough)
     {
-        var prunedThrough = await db.EventLogState.AsNoTracking()
-            .Where(s => s.Id == EventLogState.SingletonId).Select(s => s.PrunedThroughId)
-            .FirstOrDefaultAsync(cancellationToken);
         if (cursor < prunedThrough)
         {
             var oldest = prunedThrough.ToString(CultureInfo.InvariantCulture);
@@ -166,15 +180,16 @@ public sealed class NotificationFeed(
         }
     }
 
-    /// <summary>The newest position of the log: its newest event, or how far retention
-    /// pruned it when it deleted everything.</summary>
-    private async Task<long> NewestIdAsync(CancellationToken cancellationToken)
+    /// <summary>The log's newest position (its newest event, or how far retention pruned
+    /// it when it deleted everything) and its retention watermark, in one statement.</summary>
+    private async Task<(long Newest, long PrunedThrough)> LogPositionAsync(CancellationToken cancellationToken)
     {
-        var newestEvent = await db.OrderEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
-        var prunedThrough = await db.EventLogState.AsNoTracking()
-            .Where(s => s.Id == EventLogState.SingletonId).Select(s => s.PrunedThroughId)
+        var position = await db.EventLogState.AsNoTracking()
+            .Where(s => s.Id == EventLogState.SingletonId)
+            .Select(s => new { s.PrunedThroughId, NewestEvent = db.OrderEvents.Max(e => (long?)e.Id) })
             .FirstOrDefaultAsync(cancellationToken);
-        return Math.Max(newestEvent, prunedThrough);
+        var pruned = position?.PrunedThroughId ?? 0;
+        return (Math.Max(position?.NewestEvent ?? 0, pruned), pruned);
     }
 
     private async Task<Outcome> FillAsync(
@@ -186,13 +201,13 @@ public sealed class NotificationFeed(
             while (true)
             {
                 var wake = signal.NextAsync(); // before reading: a commit after the read still wakes us
-                await EnsureNotPrunedAsync(cursor, stop);
 
                 // Ids commit in order, so every event up to the newest id now is already
                 // visible: after reading them the cursor moves to it, even past events that
                 // were not for this subscriber, and the next read starts there.
-                var ceiling = await NewestIdAsync(stop);
+                var (ceiling, _) = await LogPositionAsync(stop);
                 var batch = await ReadBatchAsync(subscription, cursor, ceiling, stop);
+                EnsureNotPruned(cursor, (await LogPositionAsync(stop)).PrunedThrough);
                 foreach (var record in batch)
                 {
                     if (!await EnqueueAsync(buffer, ToNotice(record, subscription.Audience), writer, stop))
@@ -215,7 +230,9 @@ public sealed class NotificationFeed(
                 var idle = untilHeartbeat < Options.PollInterval ? untilHeartbeat : Options.PollInterval;
                 if (idle > TimeSpan.Zero)
                 {
-                    await Task.WhenAny(wake, Task.Delay(idle, clock, stop), writer);
+                    using var idleTimer = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    await Task.WhenAny(wake, Task.Delay(idle, clock, idleTimer.Token), writer);
+                    await idleTimer.CancelAsync(); // no timer left behind when woken early
                     stop.ThrowIfCancellationRequested();
                     if (writer.IsCompleted)
                     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Google.Protobuf;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -125,6 +126,10 @@ public sealed partial class OrderGrpcService
             return stored;
         }
 
+        var lines = request.Clone();
+        lines.RequestId = ""; // a retry may spell the UUID differently
+        var feedFingerprint = Convert.ToHexStringLower(SHA256.HashData(lines.ToByteArray()))[..32];
+
         // Each chunk commits on its own with its own stored answer, so one bad line never
         // undoes the others (R10), and a feed retried after a crash replays the chunks
         // that had committed instead of cancelling twice. Each attempt at a chunk reads the
@@ -133,7 +138,9 @@ public sealed partial class OrderGrpcService
         foreach (var chunk in request.Lines.Chunk(FeedChunkSize).Select((lines, index) => (lines, index)))
         {
             var chunkRequest = new SubmitCancellationFeedRequest { RequestId = requestId, Lines = { chunk.lines } };
-            var chunkAnswer = await store.MutateAsync(caller, context.Method + "#chunk", ChunkRequestId(requestId, chunk.index), chunkRequest,
+            // The chunk's stored answer is bound to the whole feed, so that another feed sent
+            // with the same request_id and the same first lines is REQUEST_ID_REUSED.
+            var chunkAnswer = await store.MutateAsync(caller, $"{context.Method}#chunk/{feedFingerprint}", ChunkRequestId(requestId, chunk.index), chunkRequest,
                 async token =>
                 {
                     var now = store.Now;
@@ -203,7 +210,9 @@ public sealed partial class OrderGrpcService
             // Checked before the order is read, so an unsupported language gets the same
             // answer whatever the order id names: UNSUPPORTED_LANGUAGE when it is the only
             // mistake, as the domain words it, one field among the others otherwise.
-            var message = $"language_code '{request.LanguageCode}' is not supported; supported: {string.Join(", ", ReplyTemplates.Languages)}, optionally with a region such as ja-JP.";
+            // Quoted only when short: an error never carries a client's megabytes back.
+            var shown = request.LanguageCode.Length <= 35 ? $"'{request.LanguageCode}' " : "";
+            var message = $"language_code {shown}is not supported; supported: {string.Join(", ", ReplyTemplates.Languages)}, optionally with a region such as ja-JP.";
             if (v.IsValid)
             {
                 throw DomainException.Invalid("language_code", "UNSUPPORTED_LANGUAGE", message);

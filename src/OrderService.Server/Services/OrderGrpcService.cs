@@ -28,6 +28,10 @@ public sealed partial class OrderGrpcService(OrderStore store) : Api.OrderServic
         {
             v.Add("currency_code", "required: an ISO 4217 code such as JPY");
         }
+        else if (request.CurrencyCode.Length != 3 || !request.CurrencyCode.All(char.IsAsciiLetterUpper))
+        {
+            v.Add("currency_code", "must be a three-letter ISO 4217 code such as JPY");
+        }
 
         var purchasedAt = v.Time(request.PurchaseTime, "purchase_time", required: true);
         var latestShipDate = v.Time(request.LatestShipTime, "latest_ship_time", required: true);
