@@ -21,9 +21,10 @@ public sealed record UnitCharge(ChargeComponent Component, long AmountMinor);
 /// <summary>The buyer's official cancellation request (R13).</summary>
 public sealed record BuyerCancellationRequest(string Reason, DateTimeOffset RequestedAt);
 
-/// <summary>The record of a cancellation (R18): who asked, who executed, why, and
-/// whether it counts against the seller's rate (R14, R15, R17).</summary>
-public sealed record Cancellation(
+/// <summary>Who asked for a cancellation, who carried it out, why, when, and whether it
+/// counts against the seller's rate (R14, R15, R17, R18): what is decided before the units
+/// are canceled. Recorded on the order as part of a <see cref="CancellationAct"/>.</summary>
+public sealed record CancellationAttribution(
     CancelReason Reason,
     CancellationRequester Requester,
     CancellationExecutor Executor,
@@ -36,7 +37,7 @@ public sealed record ItemQuantity(string OrderItemId, int Quantity);
 
 /// <summary>Something that happened to an order, waiting to be appended to the event log
 /// in the same transaction as the change itself.</summary>
-public sealed record OrderEvent(OrderEventType Type, DateTimeOffset OccurredAt, Cancellation? Cancellation = null);
+public sealed record OrderEvent(OrderEventType Type, DateTimeOffset OccurredAt, CancellationAttribution? Cancellation = null);
 
 /// <summary>An order as the marketplace hands it over (CreateOrder).</summary>
 public sealed record NewOrder(

@@ -11,7 +11,7 @@ public sealed record OrderEventPayload(
     OrderStatus Status,
     IReadOnlyList<OrderEventPayload.ItemQuantities> Items,
     string? BuyerCancellationReason,
-    Cancellation? Cancellation)
+    CancellationAttribution? Cancellation)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -27,14 +27,14 @@ public sealed class AutomaticCancellationTests
 
         order.ExpireUnauthorizedPayment(at);
 
-        var expected = new Cancellation(CancelReason.PaymentNotAuthorized, CancellationRequester.Marketplace,
+        var expected = new CancellationAttribution(CancelReason.PaymentNotAuthorized, CancellationRequester.Marketplace,
             CancellationExecutor.Marketplace, false, at, null);
         Assert.Equal(OrderStatus.Canceled, order.Status);
-        Assert.Equal(expected, order.Cancellation);
+        Assert.Equal(expected, order.Cancellation?.Attribution);
         Assert.All(order.Items, item => Assert.Equal(item.QuantityOrdered, item.QuantityCanceled));
         var record = Assert.Single(order.Cancellations);
         Assert.True(record.WholeOrder);
-        Assert.Equal(expected, record.ToCancellation());
+        Assert.Equal(expected, record.Attribution);
         Assert.False(order.HasCountedCancellation);
         Assert.Equal(version + 1, order.Version);
         var orderEvent = Assert.Single(order.PendingEvents);
@@ -109,10 +109,10 @@ public sealed class AutomaticCancellationTests
 
         order.AutoCancelForMissedShipDate(at);
 
-        var expected = new Cancellation(CancelReason.ShipDateMissed, CancellationRequester.Marketplace,
+        var expected = new CancellationAttribution(CancelReason.ShipDateMissed, CancellationRequester.Marketplace,
             CancellationExecutor.Automatic, true, at, null);
         Assert.Equal(OrderStatus.Canceled, order.Status);
-        Assert.Equal(expected, order.Cancellation);
+        Assert.Equal(expected, order.Cancellation?.Attribution);
         Assert.All(order.Items, item => Assert.Equal(item.QuantityOrdered, item.QuantityCanceled));
         var record = Assert.Single(order.Cancellations);
         Assert.True(record.WholeOrder);
@@ -147,7 +147,7 @@ public sealed class AutomaticCancellationTests
         Assert.Equal(version + 1, order.Version);
         var orderEvent = Assert.Single(order.PendingEvents);
         Assert.Equal(OrderEventType.ItemsCanceled, orderEvent.Type);
-        Assert.Equal(record.ToCancellation(), orderEvent.Cancellation);
+        Assert.Equal(record.Attribution, orderEvent.Cancellation);
     }
 
     [Fact]

@@ -14,15 +14,15 @@ public sealed class BuyerCancellationRequestTests
 
         var outcome = order.RequestCancellationByBuyer("Changed my mind", at);
 
-        var expected = new Cancellation(CancelReason.BuyerCanceled, CancellationRequester.BuyerOfficial,
+        var expected = new CancellationAttribution(CancelReason.BuyerCanceled, CancellationRequester.BuyerOfficial,
             CancellationExecutor.Marketplace, false, at, null);
         Assert.Equal(BuyerCancellationOutcome.CanceledByMarketplace, outcome);
         Assert.Equal(OrderStatus.Canceled, order.Status);
-        Assert.Equal(expected, order.Cancellation);
+        Assert.Equal(expected, order.Cancellation?.Attribution);
         Assert.All(order.Items, item => Assert.Equal(item.QuantityOrdered, item.QuantityCanceled));
         var record = Assert.Single(order.Cancellations);
         Assert.True(record.WholeOrder);
-        Assert.Equal(expected, record.ToCancellation());
+        Assert.Equal(expected, record.Attribution);
         Assert.False(order.HasCountedCancellation);
         Assert.Equal(new BuyerCancellationRequest("Changed my mind", at), order.BuyerCancellationRequest);
         Assert.Equal(version + 1, order.Version);

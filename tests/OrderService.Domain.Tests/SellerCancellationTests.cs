@@ -14,7 +14,7 @@ public sealed class SellerCancellationTests
 
         var cancellation = order.CancelBySeller(CancelReason.NoInventory, CancellationRequester.Seller, "out of stock", at);
 
-        Assert.Equal(new Cancellation(CancelReason.NoInventory, CancellationRequester.Seller, CancellationExecutor.Seller, true, at, "out of stock"), cancellation);
+        Assert.Equal(new CancellationAttribution(CancelReason.NoInventory, CancellationRequester.Seller, CancellationExecutor.Seller, true, at, "out of stock"), cancellation.Attribution);
         Assert.Equal(OrderStatus.Canceled, order.Status);
         Assert.Equal(cancellation, order.Cancellation);
         Assert.All(order.Items, item =>
@@ -27,7 +27,7 @@ public sealed class SellerCancellationTests
         Assert.Equal(at, order.UpdatedAt);
         var orderEvent = Assert.Single(order.PendingEvents);
         Assert.Equal(OrderEventType.OrderCanceled, orderEvent.Type);
-        Assert.Equal(cancellation, orderEvent.Cancellation);
+        Assert.Equal(cancellation.Attribution, orderEvent.Cancellation);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class SellerCancellationTests
         Assert.Equal(36, record.Id.Length);
         Assert.True(record.WholeOrder);
         Assert.Equal([new CancellationLine("A", 2), new CancellationLine("B", 1)], record.Lines);
-        Assert.Equal(cancellation, record.ToCancellation());
+        Assert.Equal(cancellation.Attribution, record.Attribution);
         Assert.True(order.HasCountedCancellation);
     }
 
@@ -208,7 +208,7 @@ public sealed class SellerCancellationTests
 
         Assert.Equal(before, TestOrders.Snapshot(order));
         Assert.Empty(order.Cancellations);
-        Assert.Equal(twin.CancelBySeller(CancelReason.CustomerExchange, CancellationRequester.BuyerMessage, "asked by message", Now), preview);
+        Assert.Equal(twin.CancelBySeller(CancelReason.CustomerExchange, CancellationRequester.BuyerMessage, "asked by message", Now).Attribution, preview);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ internal static class TestOrders
         order.UpdatedAt.ToString("O"),
         string.Join(",", order.Items.Select(i => $"{i.Id}:{i.QuantityShipped}s/{i.QuantityCanceled}c")),
         order.Cancellations.Count + " cancellations",
-        order.Cancellation?.ToString() ?? "no cancellation",
+        order.Cancellation?.Attribution.ToString() ?? "no cancellation",
         order.BuyerCancellationRequest?.ToString() ?? "no buyer request",
         "warned " + (order.AutoCancelWarnedAt?.ToString("O") ?? "never"),
         order.PendingEvents.Count + " events");

@@ -251,51 +251,7 @@ namespace OrderService.Persistence.Postgres.Migrations
                                 .HasForeignKey("OrderId");
                         });
 
-                    b.OwnsOne("OrderService.Domain.Cancellation", "Cancellation", b1 =>
-                        {
-                            b1.Property<string>("OrderId")
-                                .HasColumnType("character varying(64)");
-
-                            b1.Property<long>("CanceledAt")
-                                .HasColumnType("bigint")
-                                .HasColumnName("canceled_at");
-
-                            b1.Property<bool>("CountsAgainstSellerRate")
-                                .HasColumnType("boolean")
-                                .HasColumnName("cancel_counts_against_seller");
-
-                            b1.Property<string>("Executor")
-                                .IsRequired()
-                                .HasMaxLength(48)
-                                .HasColumnType("character varying(48)")
-                                .HasColumnName("cancel_executor");
-
-                            b1.Property<string>("Note")
-                                .HasMaxLength(1000)
-                                .HasColumnType("character varying(1000)")
-                                .HasColumnName("cancel_note");
-
-                            b1.Property<string>("Reason")
-                                .IsRequired()
-                                .HasMaxLength(48)
-                                .HasColumnType("character varying(48)")
-                                .HasColumnName("cancel_reason");
-
-                            b1.Property<string>("Requester")
-                                .IsRequired()
-                                .HasMaxLength(48)
-                                .HasColumnType("character varying(48)")
-                                .HasColumnName("cancel_requester");
-
-                            b1.HasKey("OrderId");
-
-                            b1.ToTable("orders");
-
-                            b1.WithOwner()
-                                .HasForeignKey("OrderId");
-                        });
-
-                    b.OwnsMany("OrderService.Domain.CancellationRecord", "Cancellations", b1 =>
+                    b.OwnsMany("OrderService.Domain.CancellationAct", "Cancellations", b1 =>
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
@@ -553,8 +509,6 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.Navigation("BuyerCancellationRequest");
 
                     b.Navigation("BuyerContact");
-
-                    b.Navigation("Cancellation");
 
                     b.Navigation("Cancellations");
 

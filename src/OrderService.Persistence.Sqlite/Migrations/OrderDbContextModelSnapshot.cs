@@ -244,51 +244,7 @@ namespace OrderService.Persistence.Sqlite.Migrations
                                 .HasForeignKey("OrderId");
                         });
 
-                    b.OwnsOne("OrderService.Domain.Cancellation", "Cancellation", b1 =>
-                        {
-                            b1.Property<string>("OrderId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<long>("CanceledAt")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("canceled_at");
-
-                            b1.Property<bool>("CountsAgainstSellerRate")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("cancel_counts_against_seller");
-
-                            b1.Property<string>("Executor")
-                                .IsRequired()
-                                .HasMaxLength(48)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("cancel_executor");
-
-                            b1.Property<string>("Note")
-                                .HasMaxLength(1000)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("cancel_note");
-
-                            b1.Property<string>("Reason")
-                                .IsRequired()
-                                .HasMaxLength(48)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("cancel_reason");
-
-                            b1.Property<string>("Requester")
-                                .IsRequired()
-                                .HasMaxLength(48)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("cancel_requester");
-
-                            b1.HasKey("OrderId");
-
-                            b1.ToTable("orders");
-
-                            b1.WithOwner()
-                                .HasForeignKey("OrderId");
-                        });
-
-                    b.OwnsMany("OrderService.Domain.CancellationRecord", "Cancellations", b1 =>
+                    b.OwnsMany("OrderService.Domain.CancellationAct", "Cancellations", b1 =>
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
@@ -546,8 +502,6 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.Navigation("BuyerCancellationRequest");
 
                     b.Navigation("BuyerContact");
-
-                    b.Navigation("Cancellation");
 
                     b.Navigation("Cancellations");
 

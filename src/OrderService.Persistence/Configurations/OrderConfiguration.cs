@@ -22,6 +22,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.Ignore(o => o.PendingEvents);
         order.Ignore(o => o.AutoCancelAt);
         order.Ignore(o => o.HasCountedCancellation);
+        // Derived from the cancellation acts below: one record of every cancellation.
+        order.Ignore(o => o.Cancellation);
 
         // The listing queries: by owner, newest purchase first.
         order.HasIndex(o => new { o.SellerId, o.PurchasedAt });
@@ -55,16 +57,6 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         {
             request.Property(r => r.Reason).HasColumnName("buyer_cancel_reason").HasMaxLength(500);
             request.Property(r => r.RequestedAt).HasColumnName("buyer_cancel_requested_at");
-        });
-
-        order.OwnsOne(o => o.Cancellation, cancellation =>
-        {
-            cancellation.Property(c => c.Reason).HasColumnName("cancel_reason");
-            cancellation.Property(c => c.Requester).HasColumnName("cancel_requester");
-            cancellation.Property(c => c.Executor).HasColumnName("cancel_executor");
-            cancellation.Property(c => c.CountsAgainstSellerRate).HasColumnName("cancel_counts_against_seller");
-            cancellation.Property(c => c.CanceledAt).HasColumnName("canceled_at");
-            cancellation.Property(c => c.Note).HasColumnName("cancel_note").HasMaxLength(1000);
         });
 
         order.OwnsMany(o => o.Items, item =>
@@ -115,7 +107,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             cancellation.ToTable("order_cancellations");
             cancellation.WithOwner().HasForeignKey("OrderId");
             cancellation.Property<string>("OrderId").HasMaxLength(IdLength);
-            cancellation.HasKey("OrderId", nameof(CancellationRecord.Id));
+            cancellation.HasKey("OrderId", nameof(CancellationAct.Id));
             cancellation.Property(c => c.Id).HasColumnName("CancellationId").HasMaxLength(IdLength);
             cancellation.Property(c => c.Note).HasMaxLength(1000);
 

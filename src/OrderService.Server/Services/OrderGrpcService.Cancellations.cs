@@ -52,7 +52,7 @@ public sealed partial class OrderGrpcService
             var order = await store.FindVisibleAsync(caller, request.OrderId, cancellationToken);
             var before = CancellationMetrics.OrderFact.Of(order);
             var cancellation = order.CancelBySeller(reason, requester, request.Note, store.Now);
-            return await CancelResponseAsync(order, cancellation, ProtoMapper.ToProto(order.Cancellations[^1]), before, cancellationToken);
+            return await CancelResponseAsync(order, cancellation.Attribution, ProtoMapper.ToProto(order.Cancellations[^1]), before, cancellationToken);
         }, context.CancellationToken);
     }
 
@@ -252,7 +252,7 @@ public sealed partial class OrderGrpcService
 
     private async Task<CancelOrderResponse> CancelResponseAsync(
         Domain.Order order,
-        Domain.Cancellation cancellation,
+        Domain.CancellationAttribution cancellation,
         Api.Cancellation cancellationProto,
         CancellationMetrics.OrderFact orderBefore,
         CancellationToken cancellationToken)

@@ -51,11 +51,7 @@ public static class ProtoMapper
         // canceled, since a partial act would have left a record.
         var acts = order.Cancellations.OrderBy(c => c.CanceledAt).ToList();
         proto.Cancellations.AddRange(acts.Select(ToProto));
-        proto.Cancellation = order.Cancellation is null ? null
-            : acts.LastOrDefault(c => c.WholeOrder) is { } whole ? ToProto(whole)
-            : ToProto(order.Cancellation, wholeOrder: true, order.Items
-                .Where(item => item.QuantityCanceled > 0)
-                .Select(item => new ItemQuantity(item.Id, item.QuantityCanceled)));
+        proto.Cancellation = order.Cancellation is { } whole ? ToProto(whole) : null;
         return proto;
     }
 
@@ -73,7 +69,7 @@ public static class ProtoMapper
         return proto;
     }
 
-    public static Api.Cancellation? ToProto(Cancellation? cancellation) => cancellation is null
+    public static Api.Cancellation? ToProto(CancellationAttribution? cancellation) => cancellation is null
         ? null
         : new Api.Cancellation
         {
@@ -86,12 +82,12 @@ public static class ProtoMapper
         };
 
     /// <summary>One act of cancellation with what it canceled (R18).</summary>
-    public static Api.Cancellation ToProto(CancellationRecord record) =>
-        ToProto(record.ToCancellation(), record.WholeOrder, record.Lines.Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
+    public static Api.Cancellation ToProto(CancellationAct record) =>
+        ToProto(record.Attribution, record.WholeOrder, record.Lines.Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
 
     /// <summary>The attribution of a cancellation and the units it cancels, for a
     /// cancellation that is not (yet) a record: the one validate_only previews.</summary>
-    public static Api.Cancellation ToProto(Cancellation cancellation, bool wholeOrder, IEnumerable<ItemQuantity> units)
+    public static Api.Cancellation ToProto(CancellationAttribution cancellation, bool wholeOrder, IEnumerable<ItemQuantity> units)
     {
         var proto = ToProto(cancellation)!;
         proto.WholeOrder = wholeOrder;

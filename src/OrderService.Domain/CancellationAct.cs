@@ -1,16 +1,17 @@
 namespace OrderService.Domain;
 
 /// <summary>One act of cancellation (R18): the whole order, or the unshipped units of an
-/// order that has shipped some (R5, R21). An order keeps every one of them, because the
-/// seller's rate (R17) is computed from these records and a partial cancellation leaves no
-/// trace in <see cref="Order.Cancellation"/>, which describes only a CANCELED order.</summary>
-public sealed class CancellationRecord
+/// order that has shipped some (R5, R21). An order keeps every one of them: they are the one
+/// record of its cancellations, from which the seller's rate (R17) and
+/// <see cref="Order.Cancellation"/> (the act that made the order CANCELED) are derived. The
+/// contract calls it <c>Cancellation</c>.</summary>
+public sealed class CancellationAct
 {
     private readonly List<CancellationLine> _lines = [];
 
-    private CancellationRecord() { } // for EF Core
+    private CancellationAct() { } // for EF Core
 
-    internal CancellationRecord(string id, Cancellation cancellation, bool wholeOrder, IEnumerable<ItemQuantity> lines)
+    internal CancellationAct(string id, CancellationAttribution cancellation, bool wholeOrder, IEnumerable<ItemQuantity> lines)
     {
         Id = id;
         Reason = cancellation.Reason;
@@ -50,10 +51,10 @@ public sealed class CancellationRecord
     /// <summary>The units this act canceled, per item.</summary>
     public IReadOnlyList<CancellationLine> Lines => _lines;
 
-    /// <summary>The same facts as the contract's <c>Cancellation</c> message.</summary>
-    public Cancellation ToCancellation() =>
+    /// <summary>Who asked, who executed, why and when, as decided before the act.</summary>
+    public CancellationAttribution Attribution =>
         new(Reason, Requester, Executor, CountsAgainstSellerRate, CanceledAt, Note);
 }
 
-/// <summary>Units of one item canceled by one <see cref="CancellationRecord"/>.</summary>
+/// <summary>Units of one item canceled by one <see cref="CancellationAct"/>.</summary>
 public sealed record CancellationLine(string OrderItemId, int Quantity);
