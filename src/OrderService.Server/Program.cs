@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
+using OrderService.Application;
+using OrderService.Application.Cancellations;
 using OrderService.Persistence;
 using OrderService.Server.Access;
-using OrderService.Server.Cancellations;
 using OrderService.Server.Errors;
-using OrderService.Server.Infrastructure;
 using OrderService.Server.Notifications;
 using OrderService.Server.Services;
 
@@ -20,7 +20,7 @@ if (args.Length > 0 && args[0] == "mint-token")
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrderDatabase();
-builder.Services.AddScoped<OrderStore>();
+builder.Services.AddOrderApplication();
 builder.Services.AddSingleton<EventLogSignal>();
 builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
     .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.SlowSubscriberTimeout > TimeSpan.Zero

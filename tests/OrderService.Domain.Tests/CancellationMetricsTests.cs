@@ -1,4 +1,4 @@
-using static OrderService.Domain.CancellationMetrics;
+using static OrderService.Domain.CancellationRate;
 
 namespace OrderService.Domain.Tests;
 

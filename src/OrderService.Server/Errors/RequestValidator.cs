@@ -49,7 +49,9 @@ public sealed partial class RequestValidator
         }
     }
 
-    /// <summary>Free text of at most <paramref name="maxLength"/> characters.</summary>
+    /// <summary>Free text of at most <paramref name="maxLength"/> characters. Never the NUL
+    /// character: PostgreSQL refuses it in text where SQLite stores it, so it is refused
+    /// here, the same way on every provider, before anything reaches the database.</summary>
     public void Text(string value, string field, int maxLength, bool required = true)
     {
         if (required && string.IsNullOrWhiteSpace(value))
@@ -59,6 +61,10 @@ public sealed partial class RequestValidator
         else if (value.Length > maxLength)
         {
             Add(field, $"at most {maxLength} characters");
+        }
+        else if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            Add(field, "must not contain the NUL character (U+0000)");
         }
     }
 

@@ -2,17 +2,18 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using OrderService.Application.Errors;
 using OrderService.Domain;
 using Status = Google.Rpc.Status;
 
 namespace OrderService.Server.Errors;
 
-/// <summary>Builds every error the service returns: a google.rpc.Status with an ErrorInfo
-/// (UPPER_SNAKE reason, domain "orderservice") and, where it applies, a BadRequest naming
-/// the fields or a PreconditionFailure (AIP-193).</summary>
+/// <summary>Builds every error the service returns as an RpcException carrying a
+/// google.rpc.Status with an ErrorInfo (UPPER_SNAKE reason, domain "orderservice") and,
+/// where it applies, a BadRequest naming the fields or a PreconditionFailure (AIP-193).</summary>
 public static class RpcErrors
 {
-    public const string Domain = "orderservice";
+    public const string Domain = ErrorStatus.Domain;
 
     /// <summary>One invalid field of a request.</summary>
     public sealed record FieldViolation(string Field, string Description);
@@ -54,86 +55,21 @@ public static class RpcErrors
         Build(Code.Internal, $"Internal error (incident {incident}); the request may be retried with the same request_id.",
             ErrorInfo("INTERNAL_ERROR", new Dictionary<string, string> { ["incident"] = incident }));
 
-    public static RpcException Unimplemented(string method, string plannedIn) =>
-        Build(Code.Unimplemented, $"{method} is declared in the v1 contract but not implemented yet ({plannedIn}).",
+    public static RpcException Unimplemented(string method) =>
+        Build(Code.Unimplemented, $"{method} is part of the v1 contract but not implemented by this server version.",
             ErrorInfo("NOT_IMPLEMENTED_YET", new Dictionary<string, string> { ["method"] = method }));
 
-    /// <summary>The one mapping from domain refusals to gRPC status codes.</summary>
-    public static RpcException FromDomain(DomainException exception) => StatusOf(exception).ToRpcException();
-
-    /// <summary>The google.rpc.Status of a refusal, also used alone: each line of a feed
-    /// carries the status the single-order RPC would have returned.</summary>
-    public static Status StatusOf(DomainException exception)
-    {
-        var code = exception.Kind switch
-        {
-            ErrorKind.InvalidArgument => Code.InvalidArgument,
-            ErrorKind.FailedPrecondition => Code.FailedPrecondition,
-            ErrorKind.NotFound => Code.NotFound,
-            ErrorKind.AlreadyExists => Code.AlreadyExists,
-            ErrorKind.PermissionDenied => Code.PermissionDenied,
-            ErrorKind.Aborted => Code.Aborted,
-            _ => Code.Internal,
-        };
-        var metadata = new Dictionary<string, string>(exception.Metadata);
-        if (exception.Field is not null)
-        {
-            metadata["field"] = exception.Field;
-        }
-
-        var details = new List<IMessage> { ErrorInfo(exception.Reason, metadata) };
-        if (exception.Field is not null && code is Code.InvalidArgument or Code.AlreadyExists)
-        {
-            details.Add(new BadRequest
-            {
-                FieldViolations = { new BadRequest.Types.FieldViolation { Field = exception.Field, Description = exception.Message } },
-            });
-        }
-
-        if (code == Code.FailedPrecondition)
-        {
-            details.Add(new PreconditionFailure
-            {
-                Violations =
-                {
-                    new PreconditionFailure.Types.Violation
-                    {
-                        Type = exception.Reason,
-                        Subject = exception.Field ?? "order",
-                        Description = exception.Message,
-                    },
-                },
-            });
-        }
-
-        return BuildStatus(code, exception.Message, [.. details]);
-    }
+    /// <summary>A domain refusal as its gRPC status (the one mapping is
+    /// <see cref="ErrorStatus.Of"/>).</summary>
+    public static RpcException FromDomain(DomainException exception) => ErrorStatus.Of(exception).ToRpcException();
 
     /// <summary>The google.rpc.Status an RpcException built here carries.</summary>
     public static Status StatusOf(RpcException exception) =>
         exception.GetRpcStatus() ?? new Status { Code = (int)exception.StatusCode, Message = exception.Status.Detail };
 
-    private static ErrorInfo ErrorInfo(string reason, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var info = new ErrorInfo { Reason = reason, Domain = Domain };
-        if (metadata is not null)
-        {
-            foreach (var (key, value) in metadata)
-            {
-                info.Metadata[key] = value;
-            }
-        }
-
-        return info;
-    }
+    private static ErrorInfo ErrorInfo(string reason, IReadOnlyDictionary<string, string>? metadata = null) =>
+        ErrorStatus.Info(reason, metadata);
 
     private static RpcException Build(Code code, string message, params IMessage[] details) =>
-        BuildStatus(code, message, details).ToRpcException();
-
-    private static Status BuildStatus(Code code, string message, params IMessage[] details)
-    {
-        var status = new Status { Code = (int)code, Message = message };
-        status.Details.AddRange(details.Select(Any.Pack));
-        return status;
-    }
+        ErrorStatus.Build(code, message, details).ToRpcException();
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrderService.Domain;
 using OrderService.Persistence;
-using OrderService.Server.Access;
+using OrderService.Application.Mapping;
 using OrderService.Server.Errors;
 using OrderService.Server.Services;
 using Api = OrderService.Contracts.V1;
@@ -371,7 +371,7 @@ public sealed class NotificationFeed(
                 EventTime = Timestamp.FromDateTimeOffset(record.OccurredAt),
                 OrderId = record.OrderId,
                 Order = summary,
-                Cancellation = ProtoMapper.ToProto(payload.Cancellation),
+                Cancellation = ContractMapper.ToProto(payload.Cancellation),
             },
         };
     }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using OrderService.Server.Cancellations;
+using OrderService.Application.Cancellations;
 
 namespace OrderService.IntegrationTests.Infrastructure;
 

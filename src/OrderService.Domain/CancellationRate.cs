@@ -15,7 +15,7 @@ namespace OrderService.Domain;
 /// A PENDING order, one the marketplace canceled for payment (R4) and one the buyer
 /// canceled while PENDING never reached payment authorization, and so are in neither
 /// count.</para></summary>
-public static class CancellationMetrics
+public static class CancellationRate
 {
     /// <summary>The policy target: the rate must stay under 2.5 % (R17).</summary>
     public const int TargetBasisPoints = 250;
@@ -48,7 +48,7 @@ public static class CancellationMetrics
         int RateBasisPoints,
         IReadOnlyList<string> CountedOrderIds)
     {
-        public int TargetBasisPoints => CancellationMetrics.TargetBasisPoints;
+        public int TargetBasisPoints => CancellationRate.TargetBasisPoints;
 
         /// <summary>Judged exactly, on counted / total, never on the rounded rate: a seller
         /// at 2.496 % meets "under 2.5 %" (R17) even though the rate reads 250 bp.</summary>
@@ -63,7 +63,7 @@ public static class CancellationMetrics
         int RateAfterBasisPoints,
         bool CrossesTarget)
     {
-        public int TargetBasisPoints => CancellationMetrics.TargetBasisPoints;
+        public int TargetBasisPoints => CancellationRate.TargetBasisPoints;
     }
 
     /// <summary>The 7-day window (R17) that a cancellation at <paramref name="at"/> is judged

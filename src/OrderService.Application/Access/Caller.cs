@@ -1,4 +1,4 @@
-namespace OrderService.Server.Access;
+namespace OrderService.Application.Access;
 
 /// <summary>The three kinds of callers (the token's "role" claim).</summary>
 public enum CallerRole

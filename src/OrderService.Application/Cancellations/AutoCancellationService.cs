@@ -1,9 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderService.Domain;
 using OrderService.Persistence;
 
-namespace OrderService.Server.Cancellations;
+namespace OrderService.Application.Cancellations;
 
 /// <summary>Configuration section "AutoCancel".</summary>
 public sealed class AutoCancelOptions

@@ -2,11 +2,11 @@ using Google.Protobuf.WellKnownTypes;
 using OrderService.Domain;
 using Api = OrderService.Contracts.V1;
 
-namespace OrderService.Server.Services;
+namespace OrderService.Application.Mapping;
 
-/// <summary>Domain to contract. The enums of both share numbers and names (a test checks
-/// it), so they convert by value.</summary>
-public static class ProtoMapper
+/// <summary>Domain to contract: the one place a domain object becomes a contract message.
+/// The enums of both share numbers and names (a test checks it), so they convert by value.</summary>
+public static class ContractMapper
 {
     public static Api.Order ToProto(Order order)
     {
@@ -45,12 +45,9 @@ public static class ProtoMapper
             };
         }
 
-        // R18: every act, partial ones included, oldest first. The whole-order act that made
-        // the order CANCELED is also Order.cancellation, as before, now with its units. An
-        // order canceled before the acts were recorded has none: its units are all it has
-        // canceled, since a partial act would have left a record.
-        var acts = order.Cancellations.OrderBy(c => c.CanceledAt).ToList();
-        proto.Cancellations.AddRange(acts.Select(ToProto));
+        // R18: every act, partial ones included, oldest first; the whole-order act that made
+        // the order CANCELED is also Order.cancellation.
+        proto.Cancellations.AddRange(order.Cancellations.OrderBy(c => c.CanceledAt).Select(ToProto));
         proto.Cancellation = order.Cancellation is { } whole ? ToProto(whole) : null;
         return proto;
     }
@@ -82,8 +79,18 @@ public static class ProtoMapper
         };
 
     /// <summary>One act of cancellation with what it canceled (R18).</summary>
-    public static Api.Cancellation ToProto(CancellationAct record) =>
-        ToProto(record.Attribution, record.WholeOrder, record.Lines.Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
+    public static Api.Cancellation ToProto(CancellationAct act) =>
+        ToProto(act.Attribution, act.WholeOrder, act.Lines.Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
+
+    /// <summary>The effect of one cancellation on the seller's 7-day rate (R17).</summary>
+    public static Api.CancellationRateImpact ToProto(CancellationRate.RateImpact impact) => new()
+    {
+        CountsAgainstSellerRate = impact.CountsAgainstSellerRate,
+        RateBeforeBasisPoints = impact.RateBeforeBasisPoints,
+        RateAfterBasisPoints = impact.RateAfterBasisPoints,
+        TargetBasisPoints = impact.TargetBasisPoints,
+        CrossesTarget = impact.CrossesTarget,
+    };
 
     /// <summary>The attribution of a cancellation and the units it cancels, for a
     /// cancellation that is not (yet) a record: the one validate_only previews.</summary>

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrderService.Application.Cancellations;
+using OrderService.Application.Feeds;
+using OrderService.Application.Idempotency;
+using OrderService.Application.Metrics;
+using OrderService.Application.Orders;
+using OrderService.Application.Templates;
+
+namespace OrderService.Application;
+
+/// <summary>Registers the use cases, queries and the feed engine. Each is scoped: it works
+/// on the request's one OrderDbContext, the unit of work.</summary>
+public static class ApplicationServices
+{
+    public static IServiceCollection AddOrderApplication(this IServiceCollection services)
+    {
+        // Loading, saving and reading.
+        services.AddScoped<OrderRepository>();
+        services.AddScoped<IdempotentTransactions>();
+        services.AddScoped<OrderListQuery>();
+        services.AddScoped<CancellationRateQuery>();
+        services.AddScoped<FeedRunner>();
+
+        // Orders/
+        services.AddScoped<CreateOrder>();
+        services.AddScoped<AuthorizePayment>();
+        services.AddScoped<GetOrder>();
+        services.AddScoped<ConfirmShipment>();
+
+        // Cancellations/, Feeds/, Metrics/, Templates/
+        services.AddScoped<CancelOrder>();
+        services.AddScoped<RequestCancellation>();
+        services.AddScoped<CancellationFeed>();
+        services.AddScoped<GetCancellationMetrics>();
+        services.AddScoped<GetReplyTemplate>();
+        return services;
+    }
+}

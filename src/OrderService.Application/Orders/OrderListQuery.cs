@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using OrderService.Application.Access;
+using OrderService.Domain;
+using OrderService.Persistence;
+
+namespace OrderService.Application.Orders;
+
+/// <summary>ListOrders' read model: a page of the caller's orders, newest purchase first,
+/// by keyset (AIP-158), never an offset.</summary>
+public sealed class OrderListQuery(OrderDbContext db)
+{
+    /// <summary>Which orders: none of the filters set means all the caller may see.</summary>
+    public sealed record Filter(
+        IReadOnlyList<OrderStatus> Statuses,
+        DateTimeOffset? PurchasedFrom,
+        DateTimeOffset? PurchasedBefore,
+        bool? HasBuyerCancellationRequest);
+
+    /// <summary>The last row of the previous page.</summary>
+    public sealed record After(DateTimeOffset PurchasedAt, string OrderId);
+
+    /// <summary>Up to <paramref name="pageSize"/> + 1 orders after <paramref name="after"/>,
+    /// so that the caller knows whether another page follows.</summary>
+    public async Task<List<Order>> PageAsync(Caller caller, Filter filter, After? after, int pageSize, CancellationToken cancellationToken)
+    {
+        // One statement per page, so no order is read half before and half after a change.
+        var query = OrderRepository.Visible(db.Orders, caller).AsNoTracking().AsSingleQuery();
+        if (filter.Statuses.Count > 0)
+        {
+            var statuses = filter.Statuses;
+            query = query.Where(o => statuses.Contains(o.Status));
+        }
+
+        if (filter.PurchasedFrom is { } start)
+        {
+            query = query.Where(o => o.PurchasedAt >= start);
+        }
+
+        if (filter.PurchasedBefore is { } end)
+        {
+            query = query.Where(o => o.PurchasedAt < end);
+        }
+
+        if (filter.HasBuyerCancellationRequest is { } hasRequest)
+        {
+            query = hasRequest
+                ? query.Where(o => o.BuyerCancellationRequest != null)
+                : query.Where(o => o.BuyerCancellationRequest == null);
+        }
+
+        if (after is not null)
+        {
+            query = query.Where(o => o.PurchasedAt < after.PurchasedAt
+                || (o.PurchasedAt == after.PurchasedAt && string.Compare(o.Id, after.OrderId) < 0));
+        }
+
+        return await query
+            .OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id)
+            .Take(pageSize + 1)
+            .ToListAsync(cancellationToken);
+    }
+}

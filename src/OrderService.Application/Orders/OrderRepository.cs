@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using OrderService.Application.Access;
+using OrderService.Domain;
+using OrderService.Persistence;
+
+namespace OrderService.Application.Orders;
+
+/// <summary>Loads and adds order aggregates as a caller may see them. Loaded orders are
+/// tracked: <see cref="Idempotency.IdempotentTransactions"/> saves what the domain changed.
+/// Each load is one statement, so an order and its collections come from one snapshot even
+/// while another request changes it (a split query could read the order before a shipment
+/// and its items after it).</summary>
+public sealed class OrderRepository(OrderDbContext db)
+{
+    /// <summary>At most this many ids in one query: well under every provider's parameter
+    /// limit.</summary>
+    private const int IdsPerQuery = 500;
+
+    /// <summary>The order, or NOT_FOUND, also when it exists but belongs to someone else:
+    /// a seller cannot even learn that another seller's order id exists.</summary>
+    public async Task<Order> FindVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
+        await Visible(caller).AsSingleQuery().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
+        ?? throw NotFound(orderId);
+
+    /// <summary>The caller's orders among <paramref name="orderIds"/>, by id; ids that name
+    /// no order the caller may see are simply absent.</summary>
+    public async Task<Dictionary<string, Order>> FindVisibleAsync(
+        Caller caller, IEnumerable<string> orderIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, Order>(StringComparer.Ordinal);
+        foreach (var ids in orderIds.Distinct(StringComparer.Ordinal).Chunk(IdsPerQuery))
+        {
+            var orders = await Visible(caller).AsSingleQuery().Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken);
+            foreach (var order in orders)
+            {
+                found[order.Id] = order;
+            }
+        }
+
+        return found;
+    }
+
+    public Task<bool> ExistsAsync(string orderId, CancellationToken cancellationToken) =>
+        db.Orders.AnyAsync(o => o.Id == orderId, cancellationToken);
+
+    public void Add(Order order) => db.Orders.Add(order);
+
+    /// <summary>NOT_FOUND for an order that does not exist or is not the caller's.</summary>
+    public static DomainException NotFound(string orderId) =>
+        new(ErrorKind.NotFound, "ORDER_NOT_FOUND", $"Order '{orderId}' was not found.",
+            metadata: new Dictionary<string, string> { ["resource"] = $"orders/{orderId}" });
+
+    /// <summary>Orders the caller may see: all for the marketplace, its own for a seller
+    /// or a buyer.</summary>
+    internal static IQueryable<Order> Visible(IQueryable<Order> orders, Caller caller) => caller.Role switch
+    {
+        CallerRole.Marketplace => orders,
+        CallerRole.Seller => orders.Where(o => o.SellerId == caller.Id),
+        CallerRole.Buyer => orders.Where(o => o.BuyerId == caller.Id),
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+
+    private IQueryable<Order> Visible(Caller caller) => Visible(db.Orders, caller);
+}
