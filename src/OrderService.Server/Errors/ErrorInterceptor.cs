@@ -10,12 +10,32 @@ namespace OrderService.Server.Errors;
 /// never with the exception's text.</summary>
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        Guard(() => continuation(request, context), context);
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Guard(() => continuation(request, responseStream, context), context);
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
+        ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Guard(() => continuation(requestStream, context), context);
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Guard(() => continuation(requestStream, responseStream, context), context);
+
+    /// <summary>Runs the service method, answering what escapes it as <see cref="Translate"/>
+    /// says. One body for all four kinds of handler, so none can escape the mapping.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> call, ServerCallContext context)
     {
         try
         {
-            return await continuation(request, context);
+            return await call();
         }
         catch (Exception exception) when (Translate(exception, context) is { } status)
         {
@@ -23,19 +43,12 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
     }
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
+    private Task Guard(Func<Task> call, ServerCallContext context) =>
+        Guard<bool>(async () =>
         {
-            await continuation(request, responseStream, context);
-        }
-        catch (Exception exception) when (Translate(exception, context) is { } status)
-        {
-            throw status;
-        }
-    }
+            await call();
+            return true;
+        }, context);
 
     /// <summary>The status to answer with, or null to let the exception through (gRPC's
     /// own statuses, and cancellation by the client).</summary>
