@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrderService.Contracts.V1;
 using OrderService.Domain;
+using OrderService.Application.Access;
 using OrderService.Server.Access;
 using OrderService.Server.Errors;
 
