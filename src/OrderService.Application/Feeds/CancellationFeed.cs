@@ -17,6 +17,8 @@ public sealed class CancellationFeed(OrderRepository orders, CancellationRateQue
     /// <summary>The most lines one feed may hold.</summary>
     public const int MaxLines = 20_000;
 
+    public int ChunkSize => FeedRunner.DefaultChunkSize;
+
     public Task<SubmitCancellationFeedResponse> SubmitAsync(
         Caller caller, Idempotency.RequestKey key, IReadOnlyList<FeedLine<SellerCancellation>> lines, bool validateOnly,
         CancellationToken cancellationToken) =>

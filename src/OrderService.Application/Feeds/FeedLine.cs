@@ -14,6 +14,10 @@ public sealed record FeedLine<TCommand>(int LineNumber, string OrderId, TCommand
 public interface IFeedLines<TCommand>
     where TCommand : class
 {
+    /// <summary>Lines per transaction. Fixed for a kind of feed: a retried feed replays
+    /// chunk by chunk, so the chunks must fall the same way every time.</summary>
+    int ChunkSize { get; }
+
     /// <summary>Loads, tracked, what <paramref name="lines"/> need (one query per chunk of
     /// ids, not one per line) and returns how to apply one line to it. Lines are applied in
     /// order, each seeing what the earlier ones did. Applying a line changes the loaded

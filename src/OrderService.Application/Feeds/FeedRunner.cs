@@ -19,9 +19,9 @@ namespace OrderService.Application.Feeds;
 /// domain runs on the loaded aggregates and nothing is saved or stored.</summary>
 public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider clock, ILogger<FeedRunner> logger)
 {
-    /// <summary>Lines per transaction. Fixed: a retried feed replays chunk by chunk, so the
-    /// chunks must fall the same way every time.</summary>
-    public const int ChunkSize = 500;
+    /// <summary>Lines per transaction of the service's feeds: large enough that a 20,000-line
+    /// feed is 40 transactions, small enough that one stays short.</summary>
+    public const int DefaultChunkSize = 500;
 
     public async Task<TResponse> RunAsync<TCommand, TResponse>(
         Caller caller,
@@ -58,35 +58,44 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
         var fingerprint = FingerprintOf(key.Request);
         var results = new TResponse();
         var complete = true;
-        foreach (var (chunk, index) in lines.Chunk(ChunkSize).Select((chunk, index) => (chunk, index)))
+        foreach (var (chunk, index) in lines.Chunk(feed.ChunkSize).Select((chunk, index) => (chunk, index)))
         {
-            try
+            // Once a chunk has gone line by line it stays so on every retry, so that a line
+            // committed on its own is replayed, never applied a second time by the chunk.
+            var byLine = PartKey(key, fingerprint, $"chunk/{index}/by-line");
+            if (await transactions.FindAnswerAsync<TResponse>(caller, byLine, cancellationToken) is null)
             {
-                var chunkAnswer = await transactions.RunAsync(caller, PartKey<TResponse>(key, fingerprint, $"chunk/{index}"),
-                    async token => await AnswerAsync<TCommand, TResponse>(caller, chunk, feed, token), cancellationToken);
-                results.Results.AddRange(chunkAnswer.Results);
-            }
-            catch (DomainException exception) when (exception.Kind == ErrorKind.Aborted)
-            {
-                // The chunk would not commit, even re-run: keep whatever the database refused
-                // with its own line by committing the chunk one line at a time.
-                logger.LogWarning("Feed {RequestId}: chunk {Chunk} would not commit ({Reason}); committing it line by line.",
-                    key.RequestId, index, exception.Reason);
-                for (var i = 0; i < chunk.Length; i++)
+                try
                 {
-                    var line = chunk[i];
-                    try
-                    {
-                        var lineAnswer = await transactions.RunAsync(caller, PartKey<TResponse>(key, fingerprint, $"chunk/{index}/line/{i}"),
-                            async token => await AnswerAsync<TCommand, TResponse>(caller, [line], feed, token), cancellationToken);
-                        results.Results.AddRange(lineAnswer.Results);
-                    }
-                    catch (DomainException lineException) when (lineException.Kind == ErrorKind.Aborted)
-                    {
-                        // Not stored: the same request_id retries this line, and replays the rest.
-                        results.Results.Add(Result(line, ErrorStatus.Of(lineException)));
-                        complete = false;
-                    }
+                    var chunkAnswer = await transactions.RunAsync(caller, PartKey(key, fingerprint, $"chunk/{index}"),
+                        async token => await AnswerAsync<TCommand, TResponse>(caller, chunk, feed, token), cancellationToken);
+                    results.Results.AddRange(chunkAnswer.Results);
+                    continue;
+                }
+                catch (DomainException exception) when (exception.Kind == ErrorKind.Aborted)
+                {
+                    // The chunk would not commit, even re-run: keep whatever the database
+                    // refused with its own line by committing the chunk one line at a time.
+                    logger.LogWarning("Feed {RequestId}: chunk {Chunk} would not commit ({Reason}); committing it line by line.",
+                        key.RequestId, index, exception.Reason);
+                    await transactions.RunAsync(caller, byLine, _ => Task.FromResult(new TResponse()), cancellationToken);
+                }
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var line = chunk[i];
+                try
+                {
+                    var lineAnswer = await transactions.RunAsync(caller, PartKey(key, fingerprint, $"chunk/{index}/line/{i}"),
+                        async token => await AnswerAsync<TCommand, TResponse>(caller, [line], feed, token), cancellationToken);
+                    results.Results.AddRange(lineAnswer.Results);
+                }
+                catch (DomainException lineException) when (lineException.Kind == ErrorKind.Aborted)
+                {
+                    // Not stored: the same request_id retries this line, and replays the rest.
+                    results.Results.Add(Result(line, ErrorStatus.Of(lineException)));
+                    complete = false;
                 }
             }
         }
@@ -154,7 +163,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
     /// feed's, so that a retry of the feed finds it, and its method bound to the whole feed's
     /// fingerprint, so that another feed sent with the same request_id and the same first
     /// lines is REQUEST_ID_REUSED rather than a replay of this one's parts.</summary>
-    private static RequestKey PartKey<TResponse>(RequestKey feed, string fingerprint, string part)
+    private static RequestKey PartKey(RequestKey feed, string fingerprint, string part)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{feed.RequestId}/{part}"));
         var partId = new Guid(hash.AsSpan(0, 16)).ToString("D");

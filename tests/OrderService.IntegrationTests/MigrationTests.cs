@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using OrderService.Contracts.V1;
+using OrderService.IntegrationTests.Infrastructure;
+using static OrderService.IntegrationTests.Infrastructure.TestData;
+
+namespace OrderService.IntegrationTests;
+
+/// <summary>Upgrading a database that holds data: what the migrations move must arrive.</summary>
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task R18_an_order_canceled_before_acts_were_recorded_keeps_its_cancellation_after_the_upgrade()
+    {
+        await using var server = await ServerFixture.StartIsolatedAsync(
+            settings: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false", ["AutoCancel:Enabled"] = "false" });
+        var sellerId = NewId("S");
+        var orderId = NewId("250");
+        var purchased = DateTimeOffset.UtcNow.AddDays(-2).UtcTicks;
+        var canceled = DateTimeOffset.UtcNow.AddDays(-1).UtcTicks;
+
+        await server.QueryDatabaseAsync(async db =>
+        {
+            var migrator = db.GetService<IMigrator>();
+            // The schema as it was when a canceled order kept its cancellation in columns of
+            // its own row, and an order canceled then has no act.
+            await migrator.MigrateAsync("CancellationRecords");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
+                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version", cancel_reason, cancel_requester, cancel_executor,
+                    cancel_counts_against_seller, canceled_at, cancel_note)
+                VALUES ({orderId}, {sellerId}, {"B-legacy"}, {"Canceled"}, {"JPY"}, {purchased}, {canceled}, {purchased}, {purchased},
+                    {canceled}, {3}, {"NoInventory"}, {"BuyerMessage"}, {"Seller"}, {true}, {canceled}, {"sold out"})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO order_items ("OrderId", "OrderItemId", "Sku", "Title", "QuantityOrdered", "QuantityShipped", "QuantityCanceled")
+                VALUES ({orderId}, {"A"}, {"SKU-A"}, {"Tea cup"}, {2}, {0}, {2})
+                """);
+
+            await migrator.MigrateAsync();
+            return 0;
+        });
+
+        using var seller = server.Seller(sellerId);
+        var order = (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order;
+
+        Assert.Equal(OrderStatus.Canceled, order.Status);
+        var act = Assert.Single(order.Cancellations);
+        Assert.Equal(act, order.Cancellation);
+        Assert.Equal(CancelReason.NoInventory, act.Reason);
+        Assert.Equal(CancellationRequester.BuyerMessage, act.Requester);
+        Assert.Equal(CancellationExecutor.Seller, act.Executor);
+        Assert.True(act.CountsAgainstSellerRate);
+        Assert.Equal(canceled, act.CancelTime.ToDateTimeOffset().UtcTicks);
+        Assert.Equal("sold out", act.Note);
+        Assert.True(act.WholeOrder);
+        Assert.Equal([new CanceledUnits { OrderItemId = "A", Quantity = 2 }], act.Units);
+    }
+}
