@@ -1,6 +1,6 @@
 namespace OrderService.Domain;
 
-/// <summary>The order's lifecycle status (DOMAIN.md, "Order status").</summary>
+/// <summary>The order's lifecycle status (docs/domain-rules.md, "Order lifecycle and payment").</summary>
 public enum OrderStatus
 {
     Pending = 1,

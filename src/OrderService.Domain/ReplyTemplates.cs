@@ -1,6 +1,6 @@
 namespace OrderService.Domain;
 
-/// <summary>The reply templates of DOMAIN.md. The numbers are those of the contract's
+/// <summary>The reply templates T1-T5 of docs/domain-rules.md. The numbers are those of the contract's
 /// <c>ReplyTemplateId</c> (REPLY_TEMPLATE_ID_T1_USE_OFFICIAL_CANCELLATION = 1, ...).</summary>
 public enum ReplyTemplateId
 {
@@ -19,7 +19,7 @@ public enum ReplyTemplateId
 
 /// <summary>The replies a seller sends a buyer (T1-T5), in Japanese or English, filled in
 /// for one order: its id, its items and, when known, the buyer's name. The text follows the
-/// marketplace's seller help (seed/000_...): the official route is spelled as the buyer sees
+/// marketplace's seller help (docs/domain-rules.md): the official route is spelled as the buyer sees
 /// it. Nothing of the shipping address is used, and a PENDING order has no buyer name (R1),
 /// so it gets a neutral greeting.</summary>
 public static class ReplyTemplates

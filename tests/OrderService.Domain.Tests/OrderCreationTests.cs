@@ -32,7 +32,7 @@ public sealed class OrderCreationTests
     [Fact]
     public void A_tax_inclusive_jpy_principal_with_no_tax_component_is_a_valid_order()
     {
-        // DOMAIN.md: in JPY prices include tax; Principal 1099 alone is a complete charge.
+        // docs/domain-rules.md, "Charge components": in JPY prices include tax; Principal 1099 alone is a complete charge.
         var order = Order.Create(TestOrders.NewOrder(), Now);
 
         Assert.Equal(new UnitCharge(ChargeComponent.Principal, 1099), order.Items[0].UnitCharges[0]);

@@ -1,7 +1,7 @@
 namespace OrderService.Domain.Tests;
 
 /// <summary>Walks every (status, action) pair of the lifecycle. The expected answers are
-/// written out here independently of the table, from DOMAIN.md.</summary>
+/// written out here independently of the table, from docs/domain-rules.md.</summary>
 public sealed class OrderStateMachineTests
 {
     private const OrderStatus P = OrderStatus.Pending;

@@ -89,7 +89,7 @@ public sealed class PlatformTests(ServerFixture server)
     [Fact]
     public void The_contract_carries_every_reason_code_of_the_domain_rules()
     {
-        // DOMAIN.md, "Cancel reason codes" and "Adjustment reason codes".
+        // docs/domain-rules.md, "Cancel reason codes" and "Adjustment reason codes".
         string[] cancelCodes = ["NoInventory", "ShippingAddressUndeliverable", "CustomerExchange", "BuyerCanceled", "GeneralAdjustment", "CarrierCreditDecision", "RiskAssessmentInformationNotValid", "CarrierCoverageFailure", "CustomerReturn", "MerchandiseNotReceived", "PricingError"];
         string[] adjustmentCodes = ["NoInventory", "CustomerReturn", "GeneralAdjustment", "CouldNotShip", "DifferentItem", "Abandoned", "CustomerCancel", "PriceError", "ProductOutofStock", "CustomerAddressIncorrect", "Exchange", "Other", "CarrierCreditDecision", "RiskAssessmentInformationNotValid", "CarrierCoverageFailure", "TransactionRecord", "Undeliverable", "RefusedDelivery"];
 
