@@ -34,7 +34,7 @@ count_trx() {
         passed=$((passed + ${pass:-0})) skipped=$((skipped + ${skip:-0})) failed=$((failed + bad))
         echo "-- ${name:-$trx}: ${pass:-0} passed, $bad failed, ${skip:-0} skipped"
         while read -r test; do problems+=("${name:-?}: $test failed"); done < <(grep -o \
-            '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "$trx" | sed -E 's/.* testName="([^"]*)".*/\1/' | head -n 10)
+            '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "$trx" | sed -E 's/.* testName="([^"]*)".*/\1/; s/&quot;/"/g' | head -n 10)
         ((bad <= 10)) || problems+=("${name:-?}: ... $((bad - 10)) more failed")
         outcome="$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$trx" | cut -d'"' -f2)"
         if [[ $outcome != Completed && $bad -eq 0 ]]; then
