@@ -25,11 +25,12 @@ public sealed class PlatformTests(ServerFixture server)
     [Fact]
     public async Task The_suite_runs_on_the_database_it_was_asked_for()
     {
-        // Guards the PostgreSQL pass against silently running on SQLite.
-        var asked = Environment.GetEnvironmentVariable("ORDERSERVICE_TEST_DATABASE") ?? "Sqlite";
+        // Guards the PostgreSQL pass against silently running on SQLite. Asked: by the
+        // build for the Postgres suite, else by ORDERSERVICE_TEST_DATABASE (SQLite if unset).
+        var asked = TestDatabase.Provider;
         var providerName = await server.QueryDatabaseAsync(db => Task.FromResult(db.Database.ProviderName ?? ""));
 
-        Assert.Contains(asked == "Postgres" ? "Npgsql" : "Sqlite", providerName, StringComparison.Ordinal);
+        Assert.Contains(asked == Persistence.DatabaseProvider.Postgres ? "Npgsql" : "Sqlite", providerName, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -10,8 +9,8 @@ using OrderService.Server.Access;
 namespace OrderService.IntegrationTests.Infrastructure;
 
 /// <summary>One in-process server on a fresh database for the whole test run. The
-/// database is SQLite (a temporary file) or PostgreSQL (a new database on the server
-/// named by ORDERSERVICE_TEST_POSTGRES), chosen by ORDERSERVICE_TEST_DATABASE. Tests
+/// database is SQLite (a temporary file) or PostgreSQL (a new database on
+/// <see cref="PostgresServer"/>), as <see cref="TestDatabase.Provider"/> says. Tests
 /// isolate themselves by using their own order, seller and buyer ids. A test that needs
 /// a database of its own or a clock it controls starts one with
 /// <see cref="StartIsolatedAsync"/>.</summary>
@@ -50,9 +49,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
 
     public ServerFixture()
     {
-        Provider = DatabaseSetup.ProviderFrom(new ConfigurationBuilder()
-            .AddInMemoryCollection([new("Database:Provider", Environment.GetEnvironmentVariable("ORDERSERVICE_TEST_DATABASE"))])
-            .Build());
+        Provider = TestDatabase.Provider;
         switch (Provider)
         {
             case DatabaseProvider.Sqlite:
@@ -60,14 +57,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
                 _connectionString = $"Data Source={Path.Combine(_sqliteFolder, "orders.db")}";
                 break;
             case DatabaseProvider.Postgres:
-                var server = Environment.GetEnvironmentVariable("ORDERSERVICE_TEST_POSTGRES");
-                if (string.IsNullOrWhiteSpace(server))
-                {
-                    throw new InvalidOperationException(
-                        "ORDERSERVICE_TEST_DATABASE=Postgres needs ORDERSERVICE_TEST_POSTGRES, a connection string to a PostgreSQL server (scripts/test.sh starts one).");
-                }
-
-                _connectionString = new NpgsqlConnectionStringBuilder(server)
+                _connectionString = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString)
                 {
                     Database = $"orderservice_test_{Guid.NewGuid():N}"[..40],
                 }.ConnectionString;

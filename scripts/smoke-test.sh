@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Smoke test of the README's run command: the real server on Kestrel (h2c on 127.0.0.1, a
+# SQLite file, migrations at start), checked the way a new user would: health, reflection,
+# one CreateOrder through buf curl. Needs the Release build and node_modules (npm ci).
+# Each check counts as one test; ends with "N passed, N failed" and fails if one did.
+# Called by scripts/test.sh; runs alone as ./scripts/smoke-test.sh.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+passed=0 failed=0
+check() {
+    local name=$1
+    shift
+    if "$@"; then
+        echo "ok: $name"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: smoke test: $name" >&2
+        failed=$((failed + 1))
+    fi
+}
+buf_curl() { npx --no-install buf curl --http2-prior-knowledge --protocol grpc "$@"; }
+
+free_port() {
+    local p
+    for _ in $(seq 200); do
+        p=$((20000 + RANDOM % 40000))
+        # A successful connect means something listens there.
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+    return 1
+}
+
+dir="$(mktemp -d /tmp/orderservice-smoke.XXXXXX)"
+url="http://127.0.0.1:$(free_port)"
+# Its own process group, so that stopping it also stops the server dotnet run started.
+setsid dotnet run --project src/OrderService.Server -c Release --no-build -- \
+    "--Kestrel:Endpoints:Grpc:Url=$url" "--Database:ConnectionString=Data Source=$dir/orders.db" \
+    >"$dir/server.log" 2>&1 &
+pid=$!
+stop_server() {
+    kill -TERM -- "-$pid" 2>/dev/null
+    # dotnet run may return before the server it started has closed the database.
+    for _ in $(seq 100); do
+        kill -0 -- "-$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    rm -rf "$dir"
+}
+trap stop_server EXIT
+for _ in $(seq 120); do
+    [[ $(buf_curl "$url/grpc.health.v1.Health/Check" 2>/dev/null) == *SERVING* ]] && break
+    sleep 0.5
+done
+
+health_serving() { [[ $(buf_curl "$url/grpc.health.v1.Health/Check") == *SERVING* ]]; }
+three_services() {
+    [[ $(buf_curl --list-services "$url" | grep -c '^orderservice\.v1\.\(OrderService\|RefundService\|NotificationService\)$') == 3 ]]
+}
+create_order_pending() {
+    local token order
+    token="$(dotnet run --project src/OrderService.Server -c Release --no-build --no-launch-profile \
+        -e ASPNETCORE_ENVIRONMENT=Development -- mint-token marketplace smoke-test 2>/dev/null | tail -n 1)"
+    order="{\"requestId\": \"$(cat /proc/sys/kernel/random/uuid)\", \"orderId\": \"250-smoke\", \"sellerId\": \"SELLER-1\",
+      \"buyerId\": \"BUYER-1\", \"currencyCode\": \"JPY\", \"purchaseTime\": \"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",
+      \"latestShipTime\": \"$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)\",
+      \"items\": [{\"orderItemId\": \"A\", \"sku\": \"SKU-A\", \"title\": \"Tea cup\", \"quantity\": 1,
+        \"unitCharges\": [{\"component\": \"CHARGE_COMPONENT_PRINCIPAL\", \"amount\": {\"currencyCode\": \"JPY\", \"units\": \"1099\"}}]}]}"
+    [[ $(buf_curl -H "authorization: Bearer $token" -d "$order" "$url/orderservice.v1.OrderService/CreateOrder") == *ORDER_STATUS_PENDING* ]]
+}
+
+check "health reports SERVING" health_serving
+check "reflection lists the three services" three_services
+check "CreateOrder with a development token answers a PENDING order" create_order_pending
+
+if ((failed > 0)); then
+    echo "--- server log:"
+    tail -n 40 "$dir/server.log"
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
