@@ -63,6 +63,30 @@ public static class DatabaseSetup
             : throw new InvalidOperationException($"Database:ConnectionString is required for {provider}.");
     }
 
+    /// <summary>The PostgreSQL connection string with the pool settings the service relies on,
+    /// unless the operator set them: statements it runs often are prepared once per
+    /// connection (Max Auto Prepare), and a connection returned to the pool is not reset with
+    /// DISCARD ALL (No Reset On Close), which would also drop those prepared statements. The
+    /// service sets no session state that a reset would need to clear.</summary>
+    public static string TunedForPostgres(string connectionString)
+    {
+        // The keywords as written by the operator (the builder would report defaults too).
+        var written = connectionString.Split(';').Select(part => part.Split('=')[0].Replace(" ", "", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!written.Contains("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!written.Contains("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
     public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
     {
         // An order owns several collections (items, shipments, cancellations): one query
@@ -72,7 +96,7 @@ public static class DatabaseSetup
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, sqlite => sqlite
                 .MigrationsAssembly("OrderService.Persistence.Sqlite")
                 .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString, npgsql => npgsql
+            DatabaseProvider.Postgres => options.UseNpgsql(TunedForPostgres(connectionString), npgsql => npgsql
                 .MigrationsAssembly("OrderService.Persistence.Postgres")
                 .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, sqlServer => sqlServer

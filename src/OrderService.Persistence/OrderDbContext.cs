@@ -1,3 +1,5 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OrderService.Domain;
@@ -16,6 +18,10 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     /// <see cref="SaveWithOrderedEventsAsync"/>).</summary>
     private const long EventAppendLockKey = 0x4f72_6465_7245_7674; // "OrderEvt"
 
+    /// <summary>One turn per SQLite database (by connection string) for the writers of this
+    /// process.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new();
+
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<OrderEventRecord> OrderEvents => Set<OrderEventRecord>();
@@ -23,6 +29,39 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<EventLogState> EventLogState => Set<EventLogState>();
+
+    /// <summary>Runs <paramref name="read"/>, which may take several statements (an aggregate
+    /// loaded by split queries: the order, then its items, its shipments...), on one snapshot
+    /// of the database, so that a change committed meanwhile is seen by all of them or by
+    /// none. Each statement stays a simple, index-backed query, where one statement joining
+    /// every collection makes SQLite materialize whole tables. The snapshot is a deferred
+    /// read transaction on SQLite (WAL: it never blocks the writer) and a REPEATABLE READ one
+    /// on PostgreSQL and SQL Server; it ends before anything is saved, so a save still finds
+    /// a concurrent change through the order's version. Inside a transaction of the caller's,
+    /// it simply reads.</summary>
+    public async Task<T> ReadConsistentlyAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            return await read(cancellationToken);
+        }
+
+        await Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = Database.IsSqlite()
+                ? await Database.UseTransactionAsync(
+                    ((SqliteConnection)Database.GetDbConnection()).BeginTransaction(deferred: true), cancellationToken)
+                : await Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var result = await read(cancellationToken);
+            await transaction!.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync();
+        }
+    }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: the service never blocks a thread on the database.");
@@ -37,7 +76,9 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
             .ToList();
         if (changedOrders.Count == 0)
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            return Database.IsSqlite()
+                ? await SaveAsSqliteWriterAsync(acceptAllChangesOnSuccess, cancellationToken)
+                : await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
         var written = Database.IsNpgsql() || Database.IsSqlServer()
@@ -52,11 +93,27 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
         return written;
     }
 
-    /// <summary>SQLite: one writer at a time, so ids already commit in order.</summary>
+    /// <summary>SQLite: one writer at a time, so ids already commit in order. The writers of
+    /// this process take turns in memory (<see cref="SqliteWriters"/>) instead of colliding in
+    /// SQLite, whose driver answers "database is busy" by sleeping 150 ms and trying again.</summary>
     private async Task<int> SaveWithEventsAsync(List<Order> changedOrders, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         AppendEvents(changedOrders);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return await SaveAsSqliteWriterAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private async Task<int> SaveAsSqliteWriterAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        var turn = SqliteWriters.GetOrAdd(Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 
     /// <summary>A subscriber resumes "after cursor N", so an event id must never become

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
 using OrderService.Application;
 using OrderService.Application.Cancellations;
 using OrderService.Persistence;
 using OrderService.Server.Access;
 using OrderService.Server.Errors;
+using OrderService.Server.Health;
 using OrderService.Server.Notifications;
 using OrderService.Server.Services;
 
@@ -71,7 +71,9 @@ builder.Services.AddGrpc(options =>
     options.Interceptors.Add<ErrorInterceptor>();
 });
 builder.Services.AddGrpcReflection();
-builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddSingleton<DatabaseHealth>();
+builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseHealth>());
+builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealth>("database");
 
 var app = builder.Build();
 
@@ -90,12 +92,3 @@ app.MapGrpcReflectionService();
 
 await app.RunAsync();
 return 0;
-
-/// <summary>Health reports SERVING only while the database answers.</summary>
-internal sealed class DatabaseHealthCheck(OrderDbContext db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database does not answer.");
-}

@@ -23,8 +23,7 @@ public sealed class OrderListQuery(OrderDbContext db)
     /// so that the caller knows whether another page follows.</summary>
     public async Task<List<Order>> PageAsync(Caller caller, Filter filter, After? after, int pageSize, CancellationToken cancellationToken)
     {
-        // One statement per page, so no order is read half before and half after a change.
-        var query = OrderRepository.Visible(db.Orders, caller).AsNoTracking().AsSingleQuery();
+        var query = OrderRepository.Visible(db.Orders, caller).AsNoTracking().AsSplitQuery();
         if (filter.Statuses.Count > 0)
         {
             var statuses = filter.Statuses;
@@ -54,9 +53,8 @@ public sealed class OrderListQuery(OrderDbContext db)
                 || (o.PurchasedAt == after.PurchasedAt && string.Compare(o.Id, after.OrderId) < 0));
         }
 
-        return await query
-            .OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id)
-            .Take(pageSize + 1)
-            .ToListAsync(cancellationToken);
+        // One snapshot per page, so no order is read half before and half after a change.
+        var page = query.OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id).Take(pageSize + 1);
+        return await db.ReadConsistentlyAsync(token => page.ToListAsync(token), cancellationToken);
     }
 }

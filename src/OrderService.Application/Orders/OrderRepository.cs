@@ -7,9 +7,10 @@ namespace OrderService.Application.Orders;
 
 /// <summary>Loads and adds order aggregates as a caller may see them. Loaded orders are
 /// tracked: <see cref="Idempotency.IdempotentTransactions"/> saves what the domain changed.
-/// Each load is one statement, so an order and its collections come from one snapshot even
-/// while another request changes it (a split query could read the order before a shipment
-/// and its items after it).</summary>
+/// An order and its collections are read by key, one index-backed statement per table, all
+/// on one snapshot (<see cref="OrderDbContext.ReadConsistentlyAsync"/>), so the cost of a
+/// load does not grow with the table and an order is never read half before and half after
+/// a concurrent shipment.</summary>
 public sealed class OrderRepository(OrderDbContext db)
 {
     /// <summary>At most this many ids in one query: well under every provider's parameter
@@ -19,7 +20,7 @@ public sealed class OrderRepository(OrderDbContext db)
     /// <summary>The order, or NOT_FOUND, also when it exists but belongs to someone else:
     /// a seller cannot even learn that another seller's order id exists.</summary>
     public async Task<Order> FindVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
-        await Visible(caller).AsSingleQuery().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
+        await db.ReadConsistentlyAsync(token => Visible(caller).AsSplitQuery().FirstOrDefaultAsync(o => o.Id == orderId, token), cancellationToken)
         ?? throw NotFound(orderId);
 
     /// <summary>The caller's orders among <paramref name="orderIds"/>, by id; ids that name
@@ -30,7 +31,8 @@ public sealed class OrderRepository(OrderDbContext db)
         var found = new Dictionary<string, Order>(StringComparer.Ordinal);
         foreach (var ids in orderIds.Distinct(StringComparer.Ordinal).Chunk(IdsPerQuery))
         {
-            var orders = await Visible(caller).AsSingleQuery().Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken);
+            var orders = await db.ReadConsistentlyAsync(
+                token => Visible(caller).AsSplitQuery().Where(o => ids.Contains(o.Id)).ToListAsync(token), cancellationToken);
             foreach (var order in orders)
             {
                 found[order.Id] = order;
