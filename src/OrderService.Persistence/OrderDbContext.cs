@@ -63,6 +63,21 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
         }
     }
 
+    /// <summary>Where the event log stands: its horizon (every event at or below it is
+    /// committed, and no event will ever appear below it; past the newest event, how far
+    /// retention pruned when it deleted everything) and its retention watermark, read in one
+    /// statement. Ids commit in order (see <see cref="SaveWithOrderedEventsAsync"/>), so the
+    /// newest id visible is the horizon.</summary>
+    public async Task<EventLogPosition> EventLogPositionAsync(CancellationToken cancellationToken)
+    {
+        var position = await EventLogState.AsNoTracking()
+            .Where(s => s.Id == Persistence.EventLogState.SingletonId)
+            .Select(s => new { s.PrunedThroughId, NewestEvent = OrderEvents.Max(e => (long?)e.Id) })
+            .FirstOrDefaultAsync(cancellationToken);
+        var pruned = position?.PrunedThroughId ?? 0;
+        return new EventLogPosition(Math.Max(position?.NewestEvent ?? 0, pruned), pruned);
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: the service never blocks a thread on the database.");
 
@@ -194,3 +209,6 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 }
+
+/// <summary>See <see cref="OrderDbContext.EventLogPositionAsync"/>.</summary>
+public sealed record EventLogPosition(long Horizon, long PrunedThrough);

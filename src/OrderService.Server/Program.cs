@@ -25,10 +25,12 @@ builder.Services.AddSingleton<EventLogSignal>();
 builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
     .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.SlowSubscriberTimeout > TimeSpan.Zero
         && o.StalledWriteTimeout > TimeSpan.Zero && o.Retention > TimeSpan.Zero && o.IdempotencyRetention > TimeSpan.Zero
-        && o.PruneInterval > TimeSpan.Zero && o.BatchSize > 0 && o.BufferCapacity > 0,
-        "Notifications: every interval must be positive, BatchSize and BufferCapacity at least 1.")
+        && o.PruneInterval > TimeSpan.Zero && o.BatchSize > 0 && o.BufferCapacity > 0 && o.TailCapacity > 0,
+        "Notifications: every interval must be positive, BatchSize, BufferCapacity and TailCapacity at least 1.")
     .ValidateOnStart();
 builder.Services.AddScoped<NotificationFeed>();
+builder.Services.AddSingleton<EventLogTail>();
+builder.Services.AddHostedService(services => services.GetRequiredService<EventLogTail>());
 builder.Services.AddSingleton<NotificationStreams>();
 builder.Services.AddSingleton<EventLogRetention>();
 builder.Services.AddHostedService(services => services.GetRequiredService<EventLogRetention>());

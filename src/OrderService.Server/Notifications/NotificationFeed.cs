@@ -40,15 +40,17 @@ public sealed class NotificationStreams
 }
 
 /// <summary>Streams notices from the event log to one subscriber: replay after the
-/// cursor, then live, with no gap and no duplicate at the seam, because both phases are
-/// the same query "events after the last cursor, in id order" and ids commit in order.
+/// cursor, then live, with no gap and no duplicate at the seam, because both phases read
+/// "events after the last cursor, in id order, up to the log's horizon": from the database
+/// while the cursor is older than what the instance's <see cref="EventLogTail"/> holds, then
+/// from the tail in memory, so that a live stream costs no database work of its own.
 /// A reader fills a bounded buffer; a writer drains it to the client. A client that stops
 /// reading fills the buffer and is cut off with RESOURCE_EXHAUSTED, never slowing anyone
 /// else; memory per stream stays bounded, and the stream of a client that reads nothing at
 /// all is reset after <see cref="NotificationOptions.StalledWriteTimeout"/>.</summary>
 public sealed class NotificationFeed(
     OrderDbContext db,
-    EventLogSignal signal,
+    EventLogTail tail,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     NotificationStreams streams,
@@ -141,10 +143,16 @@ public sealed class NotificationFeed(
     }
 
     /// <summary>The cursor before the first event to send: the client's, checked against
-    /// the log, or the newest event now (a new subscriber starts live).</summary>
+    /// the log, or the log's horizon now (a new subscriber starts live).</summary>
     private async Task<long> StartCursorAsync(long? resumeAfter, CancellationToken cancellationToken)
     {
-        var (newest, prunedThrough) = await LogPositionAsync(cancellationToken);
+        await tail.WhenStartedAsync(cancellationToken);
+        var (newest, prunedThrough) = await db.EventLogPositionAsync(cancellationToken);
+        if (newest > tail.Head)
+        {
+            tail.Wake(); // the stream will wait for the tail to pass its cursor
+        }
+
         if (resumeAfter is null)
         {
             return newest;
@@ -180,34 +188,36 @@ public sealed class NotificationFeed(
         }
     }
 
-    /// <summary>The log's newest position (its newest event, or how far retention pruned
-    /// it when it deleted everything) and its retention watermark, in one statement.</summary>
-    private async Task<(long Newest, long PrunedThrough)> LogPositionAsync(CancellationToken cancellationToken)
-    {
-        var position = await db.EventLogState.AsNoTracking()
-            .Where(s => s.Id == EventLogState.SingletonId)
-            .Select(s => new { s.PrunedThroughId, NewestEvent = db.OrderEvents.Max(e => (long?)e.Id) })
-            .FirstOrDefaultAsync(cancellationToken);
-        var pruned = position?.PrunedThroughId ?? 0;
-        return (Math.Max(position?.NewestEvent ?? 0, pruned), pruned);
-    }
-
     private async Task<Outcome> FillAsync(
         Subscription subscription, long cursor, ChannelWriter<Api.SubscribeResponse> buffer, Task writer, CancellationToken stop)
     {
         var lastSent = clock.GetUtcNow();
         try
         {
+            var wanted = Filter(subscription);
             while (true)
             {
-                var wake = signal.NextAsync(); // before reading: a commit after the read still wakes us
+                var wake = tail.NextAdvanceAsync(); // before reading: an advance after the read still wakes us
 
-                // Ids commit in order, so every event up to the newest id now is already
-                // visible: after reading them the cursor moves to it, even past events that
-                // were not for this subscriber, and the next read starts there.
-                var (ceiling, _) = await LogPositionAsync(stop);
-                var batch = await ReadBatchAsync(subscription, cursor, ceiling, stop);
-                EnsureNotPruned(cursor, (await LogPositionAsync(stop)).PrunedThrough);
+                // Every event up to the horizon is visible and final: after reading them the
+                // cursor moves on, even past events that were not for this subscriber, and
+                // the next read starts there.
+                var read = tail.Read(cursor, wanted, Options.BatchSize);
+                List<OrderEventRecord> batch;
+                long readThrough;
+                if (read.Covered)
+                {
+                    (batch, readThrough) = (read.Events, read.ReadThrough);
+                    EnsureNotPruned(cursor, tail.PrunedThrough);
+                }
+                else
+                {
+                    var ceiling = read.ReadThrough;
+                    batch = await ReadBatchAsync(subscription, cursor, ceiling, stop);
+                    EnsureNotPruned(cursor, (await db.EventLogPositionAsync(stop)).PrunedThrough);
+                    readThrough = batch.Count == Options.BatchSize ? batch[^1].Id : ceiling;
+                }
+
                 foreach (var record in batch)
                 {
                     if (!await EnqueueAsync(buffer, ToNotice(record, subscription.Audience), writer, stop))
@@ -219,15 +229,15 @@ public sealed class NotificationFeed(
                     lastSent = clock.GetUtcNow();
                 }
 
+                cursor = Math.Max(cursor, readThrough);
                 if (batch.Count == Options.BatchSize)
                 {
                     continue; // more is waiting
                 }
 
-                cursor = Math.Max(cursor, ceiling);
                 var heartbeatDue = lastSent + Options.HeartbeatInterval;
                 var untilHeartbeat = heartbeatDue - clock.GetUtcNow();
-                var idle = untilHeartbeat < Options.PollInterval ? untilHeartbeat : Options.PollInterval;
+                var idle = untilHeartbeat;
                 if (idle > TimeSpan.Zero)
                 {
                     using var idleTimer = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -327,6 +337,19 @@ public sealed class NotificationFeed(
         {
             // stopping: the caller decides the final status
         }
+    }
+
+    /// <summary>Which events of the log are for this subscriber, as the tail checks them in
+    /// memory; <see cref="ReadBatchAsync"/> asks the database the same.</summary>
+    private static Func<OrderEventRecord, bool> Filter(Subscription subscription)
+    {
+        var types = subscription.EventTypes.ToHashSet(StringComparer.Ordinal);
+        var orders = subscription.OrderIds.ToHashSet(StringComparer.Ordinal);
+        var id = subscription.Caller.Id;
+        var seller = subscription.Audience == NotificationAudience.Seller;
+        return e => types.Contains(e.Type)
+            && (seller ? e.SellerId == id : e.BuyerId == id)
+            && (orders.Count == 0 || orders.Contains(e.OrderId));
     }
 
     private async Task<List<OrderEventRecord>> ReadBatchAsync(Subscription subscription, long cursor, long ceiling, CancellationToken cancellationToken)

@@ -9,12 +9,18 @@ public sealed class NotificationOptions
     /// proxies can tell a quiet stream from a dead one.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often an idle stream re-reads the log even without a wake-up: the
-    /// safety net under the in-process signal and PostgreSQL LISTEN/NOTIFY.</summary>
+    /// <summary>How often the instance's tail of the log re-reads it even without a
+    /// wake-up: the safety net under the in-process signal and PostgreSQL LISTEN/NOTIFY.
+    /// Streams themselves never poll the database.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Events read from the log per query.</summary>
+    /// <summary>Events a stream takes per read (from the tail, or from the database while it
+    /// replays what the tail no longer holds).</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>The newest events the instance's tail keeps in memory for its streams. A
+    /// stream further behind replays from the database until it catches up.</summary>
+    public int TailCapacity { get; set; } = 10_000;
 
     /// <summary>Notices held for one stream between the log and the client. Memory per
     /// stream is bounded by this, whatever the client does.</summary>
