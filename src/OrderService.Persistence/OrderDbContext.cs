@@ -14,9 +14,9 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     /// <summary>The PostgreSQL channel instances LISTEN on to hear of new events.</summary>
     public const string EventChannel = "order_events";
 
-    /// <summary>Key of the lock that makes event ids commit in id order (see
+    /// <summary>Key of the lock that fences the event log's horizon (see
     /// <see cref="SaveWithOrderedEventsAsync"/>).</summary>
-    private const long EventAppendLockKey = 0x4f72_6465_7245_7674; // "OrderEvt"
+    public const long EventAppendLockKey = 0x4f72_6465_7245_7674; // "OrderEvt"
 
     /// <summary>One turn per SQLite database (by connection string) for the writers of this
     /// process.</summary>
@@ -65,15 +65,21 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
 
     /// <summary>Where the event log stands: its horizon (every event at or below it is
     /// committed, and no event will ever appear below it; past the newest event, how far
-    /// retention pruned when it deleted everything) and its retention watermark, read in one
-    /// statement. Ids commit in order (see <see cref="SaveWithOrderedEventsAsync"/>), so the
-    /// newest id visible is the horizon.</summary>
+    /// retention pruned when it deleted everything) and its retention watermark. The newest
+    /// id visible is the horizon once the writers in flight have ended: on SQLite there is
+    /// one writer at a time, elsewhere <see cref="FenceInFlightWritersAsync"/> waits for
+    /// them (see <see cref="SaveWithOrderedEventsAsync"/>).</summary>
     public async Task<EventLogPosition> EventLogPositionAsync(CancellationToken cancellationToken)
     {
         var position = await EventLogState.AsNoTracking()
             .Where(s => s.Id == Persistence.EventLogState.SingletonId)
             .Select(s => new { s.PrunedThroughId, NewestEvent = OrderEvents.Max(e => (long?)e.Id) })
             .FirstOrDefaultAsync(cancellationToken);
+        if (Database.IsNpgsql() || Database.IsSqlServer())
+        {
+            await FenceInFlightWritersAsync(cancellationToken);
+        }
+
         var pruned = position?.PrunedThroughId ?? 0;
         return new EventLogPosition(Math.Max(position?.NewestEvent ?? 0, pruned), pruned);
     }
@@ -104,7 +110,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
             order.ClearPendingEvents();
         }
 
-        eventLogSignal?.Notify(); // committed: wake this process's streams
+        eventLogSignal?.Committed(); // wake this process's tail, and tell the other instances
         return written;
     }
 
@@ -132,29 +138,54 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     }
 
     /// <summary>A subscriber resumes "after cursor N", so an event id must never become
-    /// visible after a higher one: ids must commit in id order. A database sequence does
-    /// not guarantee that under concurrent transactions, so on PostgreSQL and SQL Server the
-    /// events are appended last, under a transaction-scoped lock held from before their ids
-    /// are drawn until the commit. The order changes are saved first, outside the lock, so
-    /// the lock covers only the append and the commit, and a concurrency conflict fails
-    /// before taking it. On PostgreSQL the same transaction NOTIFYs the other instances,
-    /// which PostgreSQL delivers only on commit. If the transaction fails the context must
-    /// be discarded (or its tracker cleared), as every caller here does.</summary>
+    /// visible below the horizon a reader has passed. A database sequence does not commit in
+    /// order under concurrent transactions, so on PostgreSQL and SQL Server every
+    /// event-appending transaction holds a shared lock from before its events draw their ids
+    /// until it ends; many writers hold it at once and never wait for each other. A reader
+    /// fixes the horizon (<see cref="EventLogPositionAsync"/>) by reading the newest id and
+    /// then taking the same lock exclusively for an instant: that waits for exactly the
+    /// writers still in flight, which are the only ones that could hold an id below it, and
+    /// a writer that starts later draws a higher id. The order changes are saved first, so
+    /// a concurrency conflict fails before the lock. The other instances are told after the
+    /// commit, never inside it (a NOTIFY in the transaction would serialize every commit on
+    /// PostgreSQL's notification queue lock). If the transaction fails the context must be
+    /// discarded (or its tracker cleared), as every caller here does.</summary>
     private async Task<int> SaveWithOrderedEventsAsync(List<Order> changedOrders, CancellationToken cancellationToken)
     {
         if (Database.CurrentTransaction is not null)
         {
             throw new InvalidOperationException(
-                "Order changes are saved in a transaction of their own, so that their events commit in id order.");
+                "Order changes are saved in a transaction of their own, so that their events are fenced for readers.");
         }
 
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
         if (Database.IsNpgsql())
         {
-            // Delivered only if and when the transaction commits; sent before the lock so
-            // that the lock covers as little as possible.
-            await Database.ExecuteSqlRawAsync($"NOTIFY {EventChannel}", cancellationToken);
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({EventAppendLockKey})", cancellationToken);
+        }
+        else
+        {
+            await Database.ExecuteSqlRawAsync(
+                "DECLARE @result int; " +
+                "EXEC @result = sp_getapplock @Resource = 'order_events', @LockMode = 'Shared', @LockOwner = 'Transaction'; " +
+                "IF @result < 0 THROW 51000, 'Could not lock the event log.', 1;",
+                cancellationToken);
+        }
+
+        AppendEvents(changedOrders);
+        written += await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>Waits, on PostgreSQL and SQL Server, until every event-appending transaction
+    /// in flight has ended: see <see cref="SaveWithOrderedEventsAsync"/>.</summary>
+    private async Task FenceInFlightWritersAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        if (Database.IsNpgsql())
+        {
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventAppendLockKey})", cancellationToken);
         }
         else
@@ -166,10 +197,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
                 cancellationToken);
         }
 
-        AppendEvents(changedOrders);
-        written += await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return written;
     }
 
     private void AppendEvents(List<Order> changedOrders)

@@ -35,6 +35,7 @@ builder.Services.AddSingleton<NotificationStreams>();
 builder.Services.AddSingleton<EventLogRetention>();
 builder.Services.AddHostedService(services => services.GetRequiredService<EventLogRetention>());
 builder.Services.AddHostedService<PostgresEventListener>();
+builder.Services.AddHostedService<PostgresEventPublisher>();
 builder.Services.AddOptions<AutoCancelOptions>().BindConfiguration(AutoCancelOptions.Section)
     .Validate(o => o.Interval > TimeSpan.Zero && o.WarningLeadTime > TimeSpan.Zero && o.BatchSize > 0,
         "AutoCancel: Interval and WarningLeadTime must be positive, BatchSize at least 1.")

@@ -3,10 +3,10 @@ using OrderService.Persistence;
 
 namespace OrderService.Server.Notifications;
 
-/// <summary>On PostgreSQL, LISTENs for the NOTIFY that every event-appending transaction
-/// sends on commit, so that a notice committed through another instance wakes this
-/// instance's streams at once. Polling remains the safety net: a lost connection costs
-/// latency, never a notice.</summary>
+/// <summary>On PostgreSQL, LISTENs for the NOTIFY that every instance sends after it commits
+/// events (<see cref="PostgresEventPublisher"/>), so that a notice committed through another
+/// instance wakes this instance's tail at once. Polling remains the safety net: a lost
+/// connection costs latency, never a notice.</summary>
 public sealed class PostgresEventListener(
     IConfiguration configuration,
     EventLogSignal signal,
