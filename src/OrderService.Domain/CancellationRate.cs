@@ -79,8 +79,17 @@ public static class CancellationRate
     /// <summary>The rate over [<paramref name="windowStart"/>, <paramref name="windowEnd"/>)
     /// from the facts of the seller's orders (any superset of the authorized orders
     /// purchased or counted in the window will do).</summary>
-    public static Summary Compute(IEnumerable<OrderFact> ordersOfSeller, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    public static Summary Compute(IEnumerable<OrderFact> ordersOfSeller, DateTimeOffset windowStart, DateTimeOffset windowEnd) =>
+        Compute(ordersOfSeller, otherOrdersInTotal: 0, windowStart, windowEnd);
+
+    /// <summary>As <see cref="Compute(IEnumerable{OrderFact}, DateTimeOffset, DateTimeOffset)"/>,
+    /// with <paramref name="otherOrdersInTotal"/> more authorized orders purchased in the
+    /// window that are not among <paramref name="ordersOfSeller"/> and have no counting
+    /// cancellation in it: a query can count those instead of reading each.</summary>
+    public static Summary Compute(
+        IEnumerable<OrderFact> ordersOfSeller, int otherOrdersInTotal, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(otherOrdersInTotal);
         ArgumentNullException.ThrowIfNull(ordersOfSeller);
         if (windowEnd <= windowStart)
         {
@@ -88,7 +97,7 @@ public static class CancellationRate
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var total = 0;
+        var total = otherOrdersInTotal;
         var counted = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         foreach (var order in ordersOfSeller)
         {

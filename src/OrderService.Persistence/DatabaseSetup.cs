@@ -73,7 +73,16 @@ public static class DatabaseSetup
         // The keywords as written by the operator (the builder would report defaults too).
         var written = connectionString.Split(';').Select(part => part.Split('=')[0].Replace(" ", "", StringComparison.Ordinal))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        Npgsql.NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            return connectionString; // not one Npgsql understands: it says so when it connects
+        }
+
         if (!written.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 64;

@@ -22,6 +22,9 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     /// process.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new();
 
+    /// <summary>The column of <c>order_cancellations</c> that holds the order's seller.</summary>
+    public const string CancellationSellerId = "SellerId";
+
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<OrderEventRecord> OrderEvents => Set<OrderEventRecord>();
@@ -95,6 +98,18 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
             .Select(entry => entry.Entity)
             .Where(order => order.PendingEvents.Count > 0)
             .ToList();
+        foreach (var order in ChangeTracker.Entries<Order>().Select(entry => entry.Entity))
+        {
+            foreach (var act in order.Cancellations)
+            {
+                var entry = Entry(act);
+                if (entry.State == EntityState.Added)
+                {
+                    entry.Property<string>(CancellationSellerId).CurrentValue = order.SellerId;
+                }
+            }
+        }
+
         if (changedOrders.Count == 0)
         {
             return Database.IsSqlite()

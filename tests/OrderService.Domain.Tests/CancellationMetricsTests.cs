@@ -57,6 +57,22 @@ public sealed class CancellationMetricsTests
         Assert.Equal(met, summary.TargetMet);
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(2, 40)]
+    [InlineData(3, 500)]
+    public void R17_orders_counted_by_a_query_weigh_in_the_total_as_if_each_were_read(int counted, int total)
+    {
+        var facts = Facts(counted, total);
+
+        var read = Compute(facts, WindowStart, Now);
+        var countedOnly = Compute(facts.Take(counted), otherOrdersInTotal: total - counted, WindowStart, Now);
+
+        Assert.Equal(read, countedOnly with { CountedOrderIds = read.CountedOrderIds });
+        Assert.Equal(read.CountedOrderIds, countedOnly.CountedOrderIds);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Compute(facts, otherOrdersInTotal: -1, WindowStart, Now));
+    }
+
     [Fact]
     public void R17_the_rate_over_a_mixed_set_counts_the_sellers_cancellations_made_in_the_window()
     {

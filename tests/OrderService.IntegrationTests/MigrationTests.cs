@@ -56,5 +56,9 @@ public sealed class MigrationTests
         Assert.Equal("sold out", act.Note);
         Assert.True(act.WholeOrder);
         Assert.Equal([new CanceledUnits { OrderItemId = "A", Quantity = 2 }], act.Units);
+
+        // It still counts against its seller's rate (R17), read from the acts' seller.
+        var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
+        Assert.Equal([orderId], metrics.CountedOrderIds);
     }
 }

@@ -287,10 +287,19 @@ namespace OrderService.Persistence.SqlServer.Migrations
                                 .HasMaxLength(48)
                                 .HasColumnType("nvarchar(48)");
 
+                            b1.Property<string>("SellerId")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)")
+                                .HasDefaultValue("");
+
                             b1.Property<bool>("WholeOrder")
                                 .HasColumnType("bit");
 
                             b1.HasKey("OrderId", "Id");
+
+                            b1.HasIndex("SellerId", "CountsAgainstSellerRate", "CanceledAt");
 
                             b1.ToTable("order_cancellations", (string)null);
 

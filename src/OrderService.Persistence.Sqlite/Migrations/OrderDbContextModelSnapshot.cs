@@ -280,10 +280,19 @@ namespace OrderService.Persistence.Sqlite.Migrations
                                 .HasMaxLength(48)
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("SellerId")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasDefaultValue("");
+
                             b1.Property<bool>("WholeOrder")
                                 .HasColumnType("INTEGER");
 
                             b1.HasKey("OrderId", "Id");
+
+                            b1.HasIndex("SellerId", "CountsAgainstSellerRate", "CanceledAt");
 
                             b1.ToTable("order_cancellations", (string)null);
 

@@ -110,6 +110,11 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             cancellation.HasKey("OrderId", nameof(CancellationAct.Id));
             cancellation.Property(c => c.Id).HasColumnName("CancellationId").HasMaxLength(IdLength);
             cancellation.Property(c => c.Note).HasMaxLength(1000);
+            // The seller's rate (R17) reads the seller's counting cancellations in its window
+            // from here alone, whatever the size of the seller's history. The seller id is the
+            // order's, copied by OrderDbContext when the act is added.
+            cancellation.Property<string>(OrderDbContext.CancellationSellerId).HasMaxLength(IdLength).IsRequired().HasDefaultValue("");
+            cancellation.HasIndex(OrderDbContext.CancellationSellerId, nameof(CancellationAct.CountsAgainstSellerRate), nameof(CancellationAct.CanceledAt));
 
             cancellation.OwnsMany(c => c.Lines, line =>
             {
