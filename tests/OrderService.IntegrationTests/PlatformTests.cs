@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
@@ -31,6 +32,26 @@ public sealed class PlatformTests(ServerFixture server)
         var providerName = await server.QueryDatabaseAsync(db => Task.FromResult(db.Database.ProviderName ?? ""));
 
         Assert.Contains(asked == Persistence.DatabaseProvider.Postgres ? "Npgsql" : "Sqlite", providerName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_commit_is_flushed_to_disk_before_it_is_answered()
+    {
+        // SQLite: WAL with synchronous FULL (2) syncs the log on every commit. PostgreSQL:
+        // synchronous_commit on waits for the WAL flush. Either way a change that answered OK
+        // survives a crash of the machine, not only of the process.
+        var setting = await server.QueryDatabaseAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = server.Provider == Persistence.DatabaseProvider.Postgres
+                ? "SELECT current_setting('synchronous_commit') || ',' || current_setting('fsync')"
+                : "SELECT (SELECT journal_mode FROM pragma_journal_mode) || ',' || (SELECT synchronous FROM pragma_synchronous)";
+            return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        Assert.Equal(server.Provider == Persistence.DatabaseProvider.Postgres ? "on,on" : "wal,2", setting);
     }
 
     [Fact]
