@@ -175,19 +175,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
 
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
-        if (Database.IsNpgsql())
-        {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({EventAppendLockKey})", cancellationToken);
-        }
-        else
-        {
-            await Database.ExecuteSqlRawAsync(
-                "DECLARE @result int; " +
-                "EXEC @result = sp_getapplock @Resource = 'order_events', @LockMode = 'Shared', @LockOwner = 'Transaction'; " +
-                "IF @result < 0 THROW 51000, 'Could not lock the event log.', 1;",
-                cancellationToken);
-        }
-
+        await LockEventLogAsync(exclusive: false, cancellationToken);
         AppendEvents(changedOrders);
         written += await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -199,21 +187,20 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     private async Task FenceInFlightWritersAsync(CancellationToken cancellationToken)
     {
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        if (Database.IsNpgsql())
-        {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventAppendLockKey})", cancellationToken);
-        }
-        else
-        {
-            await Database.ExecuteSqlRawAsync(
-                "DECLARE @result int; " +
-                "EXEC @result = sp_getapplock @Resource = 'order_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction'; " +
-                "IF @result < 0 THROW 51000, 'Could not lock the event log.', 1;",
-                cancellationToken);
-        }
-
+        await LockEventLogAsync(exclusive: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Takes the event log's lock until the current transaction ends: shared by
+    /// writers, exclusive by a reader fixing the horizon.</summary>
+    private Task LockEventLogAsync(bool exclusive, CancellationToken cancellationToken) =>
+        Database.IsNpgsql()
+            ? exclusive
+                ? Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventAppendLockKey})", cancellationToken)
+                : Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({EventAppendLockKey})", cancellationToken)
+            : Database.ExecuteSqlAsync(
+                $"DECLARE @result int; EXEC @result = sp_getapplock @Resource = 'order_events', @LockMode = {(exclusive ? "Exclusive" : "Shared")}, @LockOwner = 'Transaction'; IF @result < 0 THROW 51000, 'Could not lock the event log.', 1;",
+                cancellationToken);
 
     private void AppendEvents(List<Order> changedOrders)
     {
