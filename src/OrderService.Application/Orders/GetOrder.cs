@@ -8,5 +8,5 @@ namespace OrderService.Application.Orders;
 public sealed class GetOrder(OrderRepository orders)
 {
     public async Task<GetOrderResponse> ExecuteAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
-        new() { Order = ContractMapper.ToProto(await orders.FindVisibleAsync(caller, orderId, cancellationToken)) };
+        new() { Order = ContractMapper.ToProto(await orders.ReadVisibleAsync(caller, orderId, cancellationToken)) };
 }

@@ -23,6 +23,13 @@ public sealed class OrderRepository(OrderDbContext db)
         await db.ReadConsistentlyAsync(token => Visible(caller).AsSplitQuery().FirstOrDefaultAsync(o => o.Id == orderId, token), cancellationToken)
         ?? throw NotFound(orderId);
 
+    /// <summary>The order to read, not to change: as <see cref="FindVisibleAsync(Caller, string, CancellationToken)"/>,
+    /// without tracking it for a save.</summary>
+    public async Task<Order> ReadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
+        await db.ReadConsistentlyAsync(
+            token => Visible(caller).AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(o => o.Id == orderId, token), cancellationToken)
+        ?? throw NotFound(orderId);
+
     /// <summary>The caller's orders among <paramref name="orderIds"/>, by id; ids that name
     /// no order the caller may see are simply absent.</summary>
     public async Task<Dictionary<string, Order>> FindVisibleAsync(

@@ -11,7 +11,7 @@ public sealed class GetReplyTemplate(OrderRepository orders)
     public async Task<GetReplyTemplateResponse> ExecuteAsync(
         Caller caller, Domain.ReplyTemplateId templateId, string languageCode, string orderId, CancellationToken cancellationToken)
     {
-        var order = await orders.FindVisibleAsync(caller, orderId, cancellationToken);
+        var order = await orders.ReadVisibleAsync(caller, orderId, cancellationToken);
         var (subject, body) = ReplyTemplates.Render(templateId, languageCode, order);
         return new GetReplyTemplateResponse
         {
