@@ -25,6 +25,8 @@ public sealed class BenchOptions
           --fanout-seconds SECONDS  how long the fan-out writes (default: 10)
           --idle-seconds SECONDS    how long the idle subscribers are watched (default: 10)
           --feed-lines LIST         cancellation feed sizes (default: 10000,20000)
+          --feed-budget SECONDS     skip a feed that the previous one projects (linearly) to take
+                                    longer than this; 0: never skip (default: 180)
           --sellers N               sellers the orders are spread over (default: 100)
           --scenarios LIST          run only these (names as printed, case-insensitive prefixes)
           --markdown FILE           also write the tables as Markdown; when FILE has the markers
@@ -58,6 +60,8 @@ public sealed class BenchOptions
     public TimeSpan IdleDuration { get; private set; } = TimeSpan.FromSeconds(10);
 
     public List<int> FeedLines { get; private set; } = [10_000, 20_000];
+
+    public TimeSpan FeedBudget { get; private set; } = TimeSpan.FromSeconds(180);
 
     public int Sellers { get; private set; } = 100;
 
@@ -145,6 +149,9 @@ public sealed class BenchOptions
                         throw new ArgumentException("--feed-lines: a feed has at most 20000 lines");
                     }
 
+                    break;
+                case "--feed-budget":
+                    options.FeedBudget = Seconds(arg, Value(), allowZero: true);
                     break;
                 case "--sellers":
                     options.Sellers = Positive(arg, Value());

@@ -34,6 +34,8 @@ public sealed class BenchRun : IDisposable
     private int _createdOrders;
     private double? _b0;
     private RunResult? _getOrder;
+    private RunResult? _createPairs;
+    private double? _feedSecondsPerLine;
 
     public BenchRun(BenchOptions options, ServerProcess server, SeedData data, Tokens tokens, Section section, Action<string> log, CancellationToken cancellationToken)
     {
@@ -192,6 +194,11 @@ public sealed class BenchRun : IDisposable
             notes += $"; {result.NotSent:N0} of {result.NotSent + result.Calls:N0} not sent: {maxInFlight} already in flight (server saturated)";
         }
 
+        if (result.Ok is > 0 and < 100)
+        {
+            notes += $"; only {result.Ok} calls: p99 is their maximum";
+        }
+
         AddRow(new Row("GetOrder at 0.05 B0", $"{result.Calls:N0}", result.Rate, result.Percentile(50), p99, Ratio(result),
             Errors(result), target, notes));
     }
@@ -225,6 +232,7 @@ public sealed class BenchRun : IDisposable
                 await orders.AuthorizePaymentAsync(authorize, _marketplaceHeaders, Deadline(UnaryDeadline), ct);
             };
         }, null);
+        _createPairs = result.Result;
         Add("CreateOrder+AuthorizePayment", result, "", $"one call = both RPCs (marketplace token, new order of 2 items){result.Note}");
     }
 
@@ -275,12 +283,21 @@ public sealed class BenchRun : IDisposable
 
     private async Task FeedAsync(int asked, OrderPool pool)
     {
-        var lines = pool.TakeAll();
-        if (lines.Count == 0)
+        if (pool.Size == 0)
         {
             _section.Notes.Add($"Feed of {asked:N0} lines: no orders left for it, skipped.");
             return;
         }
+
+        if (_feedSecondsPerLine is { } perLine && _options.FeedBudget > TimeSpan.Zero && perLine * pool.Size > _options.FeedBudget.TotalSeconds)
+        {
+            var note = $"not run: the previous feed projects {perLine * pool.Size:N0} s for {pool.Size:N0} lines, over the budget of {_options.FeedBudget.TotalSeconds:N0} s (--feed-budget 0 runs it anyway)";
+            AddRow(new Row($"Feed, {pool.Size:N0} lines", "0", null, null, null, null, "-",
+                asked >= 10_000 ? $"< {(asked >= 20_000 ? 4 : 2)} s: missed, about {perLine * pool.Size:N0} s projected" : "-", note));
+            return;
+        }
+
+        var lines = pool.TakeAll();
 
         var request = new SubmitCancellationFeedRequest { RequestId = Guid.NewGuid().ToString() };
         request.Lines.AddRange(lines.Select(o => new CancellationFeedLine { OrderId = o.Id, Reason = CancelReason.NoInventory }));
@@ -305,6 +322,7 @@ public sealed class BenchRun : IDisposable
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        _feedSecondsPerLine = seconds / lines.Count;
         var limit = asked >= 20_000 ? 4.0 : asked >= 10_000 ? 2.0 : double.NaN;
         var target = lines.Count < asked || double.IsNaN(limit) ? "-"
             : seconds < limit ? $"< {limit:N0} s: met ({seconds:N1} s)"
@@ -401,8 +419,10 @@ public sealed class BenchRun : IDisposable
                 $"server CPU {idle:N1} % of one core over {_options.IdleDuration.TotalSeconds:N0} s with the streams open and nothing written ({baseline:N1} % with none open); subscribed in {openSeconds:N1} s"));
 
             // Writes at a fixed rate: new orders of the subscribed sellers, whose
-            // ORDER_CREATED notice goes to every stream of that seller.
-            var maxInFlight = 256;
+            // ORDER_CREATED notice goes to every stream of that seller. At most about half a
+            // second of the server's measured CreateOrder capacity in flight (a pair of
+            // CreateOrder+AuthorizePayment is two writes): past that the writes only queue.
+            var maxInFlight = _createPairs is { } pairs ? (int)Math.Clamp(Math.Ceiling(pairs.Rate * 2 * 0.5), 8, 256) : 256;
             var writer = 0;
             var writes = await Load.OpenLoopAsync(_options.FanoutRate, _options.FanoutDuration, maxInFlight, () =>
             {
@@ -515,6 +535,11 @@ public sealed class BenchRun : IDisposable
     private void Add(string scenario, Saturation saturation, string target, string notes)
     {
         var result = saturation.Result;
+        if (result.Ok is > 0 and < 100)
+        {
+            notes += $"; only {result.Ok} calls: p99 is their maximum";
+        }
+
         AddRow(new Row(scenario, $"{result.Calls:N0}", result.Rate, result.Percentile(50), result.Percentile(99), Ratio(result), Errors(result), target, notes));
     }
 

@@ -22,6 +22,9 @@ public static class Machine
             ("EF Core", Version(typeof(Microsoft.EntityFrameworkCore.DbContext))),
             ("Grpc.Net.Client", Version(typeof(Grpc.Net.Client.GrpcChannel))),
             ("Source", GitDescription(repositoryRoot)),
+            ("Build", ServerProcess.BuildConfiguration == "Release"
+                ? "Release (server and bench)"
+                : $"{ServerProcess.BuildConfiguration}: not comparable, run with -c Release"),
         };
         return facts;
     }

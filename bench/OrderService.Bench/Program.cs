@@ -48,6 +48,11 @@ try
         Directory.Delete(work, recursive: true);
     });
     Log($"server: {serverDll}");
+    if (ServerProcess.BuildConfiguration != "Release")
+    {
+        Log($"warning: this is a {ServerProcess.BuildConfiguration} build; measure with dotnet run -c Release");
+    }
+
     Log($"work folder: {work}");
 
     PostgresServer? postgres = null;
@@ -71,7 +76,7 @@ try
                 {
                     await RunSectionAsync(section, database, size, postgres, serverDll, work);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     failed = true;
                     section.Notes.Add($"The run of this section failed: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
@@ -96,7 +101,7 @@ try
         Log($"wrote {file}");
     }
 }
-catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+catch (Exception) when (cancellationToken.IsCancellationRequested)
 {
     Log("cancelled");
     Cleanup.RunAll();

@@ -33,6 +33,12 @@ public sealed class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The configuration the bench (and so the server next to it) was built in.</summary>
+    public static string BuildConfiguration => typeof(ServerProcess).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "BuildConfiguration")?.Value ?? "?";
+
     /// <summary>The Release build of src/OrderService.Server that was built with the bench
     /// (recorded in this assembly at build time), or the one given.</summary>
     public static string Locate(string? given)
