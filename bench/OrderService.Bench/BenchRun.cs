@@ -413,7 +413,8 @@ public sealed class BenchRun : IDisposable
 
             // Idle: streams open, nothing written.
             var idle = await CpuShareAsync(_options.IdleDuration);
-            var idleTarget = idle - baseline < 1.0 ? $"< 1 % of a core: met" : $"< 1 % of a core: missed, {idle - baseline:N1} % ({(idle - baseline) / 1.0:N0}x)";
+            var cost = idle - baseline;
+            var idleTarget = cost < 1.0 ? $"< 1 % of a core: met ({cost:N1} %)" : $"< 1 % of a core: missed, {cost:N1} % ({cost:N1}x)";
             AddRow(new Row($"Idle: {subscribers:N0} subscribers", $"{established:N0} streams", null, null, null, null,
                 Errors(streamErrors), idleTarget,
                 $"server CPU {idle:N1} % of one core over {_options.IdleDuration.TotalSeconds:N0} s with the streams open and nothing written ({baseline:N1} % with none open); subscribed in {openSeconds:N1} s"));
