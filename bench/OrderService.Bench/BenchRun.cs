@@ -117,7 +117,7 @@ public sealed class BenchRun : IDisposable
         var i = 0;
         var result = await SaturateAsync(() =>
         {
-            var health = _connections[Interlocked.Increment(ref i) % _connections.Count].Health;
+            var health = Next(ref i).Health;
             return async ct => await health.CheckAsync(request, deadline: Deadline(UnaryDeadline), cancellationToken: ct);
         }, null, StatusCode.NotFound);
         _b0 = result.Result.Rate;
@@ -130,7 +130,7 @@ public sealed class BenchRun : IDisposable
         var i = 0;
         var result = await SaturateAsync(() =>
         {
-            var health = _connections[Interlocked.Increment(ref i) % _connections.Count].Health;
+            var health = Next(ref i).Health;
             return async ct => await health.CheckAsync(request, deadline: Deadline(UnaryDeadline), cancellationToken: ct);
         }, null);
         Add("Health/Check, server's own status", result, "", $"as configured: runs the database check{result.Note}");
