@@ -104,7 +104,8 @@ public static class DatabaseSetup
         {
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, sqlite => sqlite
                 .MigrationsAssembly("OrderService.Persistence.Sqlite")
-                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+                .AddInterceptors(SqliteConnectionTuning.Instance),
             DatabaseProvider.Postgres => options.UseNpgsql(TunedForPostgres(connectionString), npgsql => npgsql
                 .MigrationsAssembly("OrderService.Persistence.Postgres")
                 .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
