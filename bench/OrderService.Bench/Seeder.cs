@@ -162,18 +162,7 @@ public static class Seeder
     /// event, taken now so that it carries the order's version and state of this step.</summary>
     private static OrderEventRecord EventRow(Order order)
     {
-        var orderEvent = order.PendingEvents.Single();
-        var row = new OrderEventRecord
-        {
-            EventId = Guid.CreateVersion7(orderEvent.OccurredAt),
-            OrderId = order.Id,
-            SellerId = order.SellerId,
-            BuyerId = order.BuyerId,
-            Type = orderEvent.Type.ToString(),
-            OccurredAt = orderEvent.OccurredAt,
-            OrderVersion = order.Version,
-            Payload = OrderEventPayload.Of(order, orderEvent).ToJson(),
-        };
+        var row = OrderEventRecord.Of(order, order.PendingEvents.Single());
         order.ClearPendingEvents();
         return row;
     }

@@ -208,17 +208,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
         {
             foreach (var orderEvent in order.PendingEvents)
             {
-                OrderEvents.Add(new OrderEventRecord
-                {
-                    EventId = Guid.CreateVersion7(orderEvent.OccurredAt),
-                    OrderId = order.Id,
-                    SellerId = order.SellerId,
-                    BuyerId = order.BuyerId,
-                    Type = orderEvent.Type.ToString(),
-                    OccurredAt = orderEvent.OccurredAt,
-                    OrderVersion = order.Version,
-                    Payload = OrderEventPayload.Of(order, orderEvent).ToJson(),
-                });
+                OrderEvents.Add(OrderEventRecord.Of(order, orderEvent));
             }
         }
     }

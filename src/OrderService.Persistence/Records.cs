@@ -27,6 +27,20 @@ public sealed class OrderEventRecord
     /// <summary>JSON: the order summary after the change and the event's details
     /// (<see cref="OrderEventPayload"/>).</summary>
     public string Payload { get; set; } = "";
+
+    /// <summary>The row of <paramref name="orderEvent"/>, a pending event of
+    /// <paramref name="order"/> as it is after the change.</summary>
+    public static OrderEventRecord Of(Domain.Order order, Domain.OrderEvent orderEvent) => new()
+    {
+        EventId = Guid.CreateVersion7(orderEvent.OccurredAt),
+        OrderId = order.Id,
+        SellerId = order.SellerId,
+        BuyerId = order.BuyerId,
+        Type = orderEvent.Type.ToString(),
+        OccurredAt = orderEvent.OccurredAt,
+        OrderVersion = order.Version,
+        Payload = OrderEventPayload.Of(order, orderEvent).ToJson(),
+    };
 }
 
 /// <summary>The stored answer to a mutating request, keyed by the caller and the
