@@ -42,6 +42,12 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     /// on PostgreSQL and SQL Server; it ends before anything is saved, so a save still finds
     /// a concurrent change through the order's version. Inside a transaction of the caller's,
     /// it simply reads.</summary>
+    /// <summary>Whether an aggregate is best loaded in one statement joining its collections
+    /// (PostgreSQL, SQL Server: planned once when prepared, consistent by itself) rather than
+    /// one statement per table on a snapshot (SQLite, which would materialize whole tables for
+    /// the joined form).</summary>
+    public bool LoadsAggregatesInOneStatement => !Database.IsSqlite();
+
     public async Task<T> ReadConsistentlyAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         if (Database.CurrentTransaction is not null)

@@ -23,7 +23,7 @@ public sealed class OrderListQuery(OrderDbContext db)
     /// so that the caller knows whether another page follows.</summary>
     public async Task<List<Order>> PageAsync(Caller caller, Filter filter, After? after, int pageSize, CancellationToken cancellationToken)
     {
-        var query = OrderRepository.Visible(db.Orders, caller).AsNoTracking().AsSplitQuery();
+        var query = OrderRepository.Visible(db.Orders, caller).AsNoTracking();
         if (filter.Statuses.Count > 0)
         {
             var statuses = filter.Statuses;
@@ -55,6 +55,6 @@ public sealed class OrderListQuery(OrderDbContext db)
 
         // One snapshot per page, so no order is read half before and half after a change.
         var page = query.OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id).Take(pageSize + 1);
-        return await db.ReadConsistentlyAsync(token => page.ToListAsync(token), cancellationToken);
+        return await OrderRepository.LoadAsync(page, orders => orders.ToListAsync(cancellationToken), db, cancellationToken);
     }
 }
