@@ -134,6 +134,20 @@ public static class CancellationRate
             CrossesTarget: before.TargetMet && !after.TargetMet);
     }
 
+    /// <summary>Whether <paramref name="summary"/> can have been computed with
+    /// <paramref name="order"/> as given: the order counts in it exactly when its fact says
+    /// so, and an order in the total that does not count leaves room for it there. A summary
+    /// carried from earlier work (a feed's running rate) is used for an order only when this
+    /// holds; otherwise the order changed meanwhile and the rate is read again.</summary>
+    public static bool Agrees(Summary summary, OrderFact order)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(order);
+        var counted = IsCounted(order, summary.WindowStart, summary.WindowEnd);
+        return counted == summary.CountedOrderIds.Contains(order.OrderId)
+            && !(IsInTotal(order, summary.WindowStart, summary.WindowEnd) && !counted && summary.TotalOrders - summary.CountedCancellations < 1);
+    }
+
     /// <summary>The summary once the cancellation <see cref="Impact"/> describes has
     /// happened, over the same window: what the next cancellation of a feed is judged
     /// against.</summary>
@@ -150,8 +164,7 @@ public static class CancellationRate
 
         // The summary must have been computed with this very fact; otherwise the numbers
         // below would be off by one without anyone noticing.
-        if (alreadyCounted != countedIds.Contains(order.OrderId)
-            || (inTotal && !alreadyCounted && before.TotalOrders - before.CountedCancellations < 1))
+        if (!Agrees(before, order))
         {
             throw new ArgumentException($"The summary was not computed with order '{order.OrderId}' as given.", nameof(before));
         }

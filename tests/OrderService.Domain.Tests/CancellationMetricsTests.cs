@@ -366,6 +366,24 @@ public sealed class CancellationMetricsTests
     }
 
     [Fact]
+    public void R17_a_carried_rate_agrees_with_the_orders_it_was_computed_with_and_not_with_one_canceled_since()
+    {
+        // A feed carries its rate from chunk to chunk: it may start a chunk from it only
+        // when the chunk's orders are still as the rate saw them.
+        var facts = Facts(1, 40);
+        var rate = Compute(facts, WindowStart, Now);
+        rate = After(rate, facts[1], thisCancellationCounts: true, At);
+        var canceledByAnotherRequest = facts[2] with { CountedCancellationTimes = [At] };
+        var countedButReopened = facts[0] with { CountedCancellationTimes = [] };
+
+        Assert.All(facts.Skip(2), fact => Assert.True(Agrees(rate, fact)));
+        Assert.True(Agrees(rate, facts[1] with { CountedCancellationTimes = [At] }));
+        Assert.False(Agrees(rate, canceledByAnotherRequest));
+        Assert.False(Agrees(rate, countedButReopened));
+        Assert.Throws<ArgumentException>(() => After(rate, canceledByAnotherRequest, thisCancellationCounts: true, At));
+    }
+
+    [Fact]
     public void R17_a_summary_built_by_hand_with_unsorted_ids_is_accepted()
     {
         var before = new Summary(WindowStart, Now, 2, 4, 5000, ["B", "A"]);

@@ -148,6 +148,42 @@ public sealed class FeedRunnerTests(ServerFixture server)
         Assert.Equal(OrderStatus.Shipped, (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = shipping.OrderId })).Order.Status);
     }
 
+    /// <summary>The feed carries the seller's rate from chunk to chunk instead of reading
+    /// it again. Every line is dated when the feed was received, and judged over the 7 days
+    /// up to then (R17): a cancellation another request makes while the feed runs is after
+    /// that, so the lines' rate moves only with the feed's own lines, while an order that
+    /// request canceled is refused as already canceled; the rate read afterwards has both.</summary>
+    [Fact]
+    public async Task R17_a_feed_reports_the_rate_as_of_its_receipt_moved_by_its_own_lines_across_chunks()
+    {
+        var ids = await SeedOrdersAsync(server, _seller, 10);
+        using var seller = server.Seller(_seller);
+        var canceledBetween = false;
+        await using var scope = server.Services.CreateAsyncScope();
+        var feed = new TwoLineChunks(scope.ServiceProvider.GetRequiredService<CancellationFeed>(), async () =>
+        {
+            if (!canceledBetween)
+            {
+                canceledBetween = true;
+                await seller.Orders.CancelOrderAsync(new CancelOrderRequest { RequestId = RequestId(), OrderId = ids[3], Reason = CancelReason.NoInventory });
+            }
+        });
+        var lines = ids.Take(4).Select((id, i) => new FeedLine<SellerCancellation>(
+            i + 1, id, new SellerCancellation(id, Domain.CancelReason.NoInventory, Domain.CancellationRequester.Seller, ""), null)).ToList();
+
+        var answer = await scope.ServiceProvider.GetRequiredService<FeedRunner>()
+            .RunAsync<SellerCancellation, SubmitCancellationFeedResponse>(Seller, Key(ids.Take(4)), lines, false, feed, CancellationToken.None);
+
+        Assert.True(canceledBetween);
+        // 10 authorized orders: each line moves the rate by 1 / 10, in the second chunk too.
+        Assert.Equal([(0, 1000), (1000, 2000), (2000, 3000)], answer.Results.Take(3).Select(r =>
+            (r.RateImpact.RateBeforeBasisPoints, r.RateImpact.RateAfterBasisPoints)));
+        Expect.Refused(answer.Results[3].Status, StatusCode.FailedPrecondition, "ORDER_CANCELED");
+        Assert.Single(answer.Results.Take(3).Select(r => r.Cancellation.CancelTime).Distinct());
+        var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
+        Assert.Equal(4000, metrics.RateBasisPoints);
+    }
+
     [Fact]
     public async Task R10_a_feed_line_with_a_NUL_character_is_refused_on_its_own_and_the_others_commit()
     {
@@ -236,7 +272,9 @@ public sealed class FeedRunnerTests(ServerFixture server)
     {
         public int ChunkSize => 2;
 
-        public async Task<Func<ProbeLine, FeedLineResult>> PrepareAsync(
+        public IFeedRun<ProbeLine> Begin(Caller caller, DateTimeOffset receivedAt) => new Run(this, caller, receivedAt);
+
+        private async Task<Func<ProbeLine, FeedLineResult>> PrepareAsync(
             Caller caller, IReadOnlyList<FeedLine<ProbeLine>> lines, DateTimeOffset now, CancellationToken cancellationToken)
         {
             var loaded = await orders.FindVisibleAsync(caller, lines.Select(l => l.OrderId), cancellationToken);
@@ -264,6 +302,53 @@ public sealed class FeedRunnerTests(ServerFixture server)
                 return new FeedLineResult();
             };
         }
+
+        private sealed class Run(ProbeFeed feed, Caller caller, DateTimeOffset receivedAt) : IFeedRun<ProbeLine>
+        {
+            public Task<Func<ProbeLine, FeedLineResult>> PrepareAsync(IReadOnlyList<FeedLine<ProbeLine>> lines, CancellationToken cancellationToken) =>
+                feed.PrepareAsync(caller, lines, receivedAt, cancellationToken);
+
+            public void Committed()
+            {
+            }
+
+            public void Forget()
+            {
+            }
+        }
+    }
+
+    /// <summary>The cancellation feed in chunks of two lines, with something done by another
+    /// request after each chunk commits.</summary>
+    private sealed class TwoLineChunks(CancellationFeed inner, Func<Task> afterChunk) : IFeedLines<SellerCancellation>
+    {
+        public int ChunkSize => 2;
+
+        public IFeedRun<SellerCancellation> Begin(Caller caller, DateTimeOffset receivedAt) => new Run(inner.Begin(caller, receivedAt), afterChunk);
+
+        private sealed class Run(IFeedRun<SellerCancellation> inner, Func<Task> afterChunk) : IFeedRun<SellerCancellation>
+        {
+            private bool _chunkCommitted;
+
+            public async Task<Func<SellerCancellation, FeedLineResult>> PrepareAsync(
+                IReadOnlyList<FeedLine<SellerCancellation>> lines, CancellationToken cancellationToken)
+            {
+                if (_chunkCommitted)
+                {
+                    await afterChunk();
+                }
+
+                return await inner.PrepareAsync(lines, cancellationToken);
+            }
+
+            public void Committed()
+            {
+                _chunkCommitted = true;
+                inner.Committed();
+            }
+
+            public void Forget() => inner.Forget();
+        }
     }
 
     /// <summary>The cancellation feed, with a shipment of one of its orders committed after
@@ -272,12 +357,21 @@ public sealed class FeedRunnerTests(ServerFixture server)
     {
         public int ChunkSize => inner.ChunkSize;
 
-        public async Task<Func<SellerCancellation, FeedLineResult>> PrepareAsync(
-            Caller caller, IReadOnlyList<FeedLine<SellerCancellation>> lines, DateTimeOffset now, CancellationToken cancellationToken)
+        public IFeedRun<SellerCancellation> Begin(Caller caller, DateTimeOffset receivedAt) => new Run(inner.Begin(caller, receivedAt), afterLoad);
+
+        private sealed class Run(IFeedRun<SellerCancellation> inner, Func<Task> afterLoad) : IFeedRun<SellerCancellation>
         {
-            var apply = await inner.PrepareAsync(caller, lines, now, cancellationToken);
-            await afterLoad();
-            return apply;
+            public async Task<Func<SellerCancellation, FeedLineResult>> PrepareAsync(
+                IReadOnlyList<FeedLine<SellerCancellation>> lines, CancellationToken cancellationToken)
+            {
+                var apply = await inner.PrepareAsync(lines, cancellationToken);
+                await afterLoad();
+                return apply;
+            }
+
+            public void Committed() => inner.Committed();
+
+            public void Forget() => inner.Forget();
         }
     }
 }

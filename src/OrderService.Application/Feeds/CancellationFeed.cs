@@ -24,20 +24,44 @@ public sealed class CancellationFeed(OrderRepository orders, CancellationRateQue
         CancellationToken cancellationToken) =>
         runner.RunAsync<SellerCancellation, SubmitCancellationFeedResponse>(caller, key, lines, validateOnly, this, cancellationToken);
 
-    public async Task<Func<SellerCancellation, FeedLineResult>> PrepareAsync(
-        Caller caller, IReadOnlyList<FeedLine<SellerCancellation>> lines, DateTimeOffset now, CancellationToken cancellationToken)
+    public IFeedRun<SellerCancellation> Begin(Caller caller, DateTimeOffset receivedAt) => new Run(orders, rates, caller, receivedAt);
+
+    /// <summary>One run of the feed. The seller's rate is read once, by the first chunk, and
+    /// carried from each committed chunk to the next: reading it for every chunk would read
+    /// every counting cancellation of the window again, the feed's own earlier lines among
+    /// them. It is read again when a chunk did not commit as applied, or when one of the
+    /// chunk's orders no longer agrees with the carried rate (a concurrent request changed
+    /// it). Cancellations of the seller's other orders committed by other requests while the
+    /// feed runs are not in the carried rate: the lines report their impact on the rate as
+    /// the feed found it, moved by its own lines.</summary>
+    private sealed class Run(OrderRepository orders, CancellationRateQuery rates, Caller caller, DateTimeOffset receivedAt)
+        : IFeedRun<SellerCancellation>
     {
-        var loaded = await orders.FindVisibleAsync(caller, lines.Where(l => l.Command is not null).Select(l => l.OrderId), cancellationToken);
-        // The rate the lines start from: the seller's, with these orders as loaded.
-        var rate = await rates.ThroughAsync(caller.Id, now, loaded.Values.Select(CancellationRate.OrderFact.Of).ToList(), cancellationToken);
-        return line =>
+        private CancellationRate.Summary? _committed;
+        private CancellationRate.Summary? _pending;
+
+        public async Task<Func<SellerCancellation, FeedLineResult>> PrepareAsync(
+            IReadOnlyList<FeedLine<SellerCancellation>> lines, CancellationToken cancellationToken)
         {
-            var order = loaded.GetValueOrDefault(line.OrderId) ?? throw OrderRepository.NotFound(line.OrderId);
-            var before = CancellationRate.OrderFact.Of(order);
-            var act = order.CancelBySeller(line.Reason, line.Requester, line.Note, now);
-            var impact = CancellationRate.Impact(rate, before, act.CountsAgainstSellerRate, act.CanceledAt);
-            rate = CancellationRate.After(rate, before, act.CountsAgainstSellerRate, act.CanceledAt);
-            return new FeedLineResult { Cancellation = ContractMapper.ToProto(act), RateImpact = ContractMapper.ToProto(impact) };
-        };
+            var loaded = await orders.FindVisibleAsync(caller, lines.Where(l => l.Command is not null).Select(l => l.OrderId), cancellationToken);
+            var facts = loaded.Values.Select(CancellationRate.OrderFact.Of).ToList();
+            var rate = _committed is { } carried && facts.All(fact => CancellationRate.Agrees(carried, fact))
+                ? carried
+                : await rates.ThroughAsync(caller.Id, receivedAt, facts, cancellationToken);
+            _pending = rate;
+            return line =>
+            {
+                var order = loaded.GetValueOrDefault(line.OrderId) ?? throw OrderRepository.NotFound(line.OrderId);
+                var before = CancellationRate.OrderFact.Of(order);
+                var act = order.CancelBySeller(line.Reason, line.Requester, line.Note, receivedAt);
+                var impact = CancellationRate.Impact(rate, before, act.CountsAgainstSellerRate, act.CanceledAt);
+                _pending = rate = CancellationRate.After(rate, before, act.CountsAgainstSellerRate, act.CanceledAt);
+                return new FeedLineResult { Cancellation = ContractMapper.ToProto(act), RateImpact = ContractMapper.ToProto(impact) };
+            };
+        }
+
+        public void Committed() => (_committed, _pending) = (_pending, null);
+
+        public void Forget() => (_committed, _pending) = (null, null);
     }
 }

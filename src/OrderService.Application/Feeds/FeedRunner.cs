@@ -33,6 +33,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
         where TCommand : class
         where TResponse : class, IMessage<TResponse>, IFeedResponse, new()
     {
+        var run = feed.Begin(caller, clock.GetUtcNow());
         if (validateOnly)
         {
             // All lines on one set of loaded aggregates, in line order, exactly as the real
@@ -40,7 +41,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
             try
             {
                 var answer = new TResponse();
-                answer.Results.AddRange(await ApplyAsync(caller, lines, feed, cancellationToken));
+                answer.Results.AddRange(await ApplyAsync(lines, run, cancellationToken));
                 return Summarize(answer);
             }
             finally
@@ -67,8 +68,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
             {
                 try
                 {
-                    var chunkAnswer = await transactions.RunAsync(caller, PartKey(key, fingerprint, $"chunk/{index}"),
-                        async token => await AnswerAsync<TCommand, TResponse>(caller, chunk, feed, token), cancellationToken);
+                    var chunkAnswer = await CommitAsync<TCommand, TResponse>(caller, PartKey(key, fingerprint, $"chunk/{index}"), chunk, run, cancellationToken);
                     results.Results.AddRange(chunkAnswer.Results);
                     continue;
                 }
@@ -87,8 +87,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
                 var line = chunk[i];
                 try
                 {
-                    var lineAnswer = await transactions.RunAsync(caller, PartKey(key, fingerprint, $"chunk/{index}/line/{i}"),
-                        async token => await AnswerAsync<TCommand, TResponse>(caller, [line], feed, token), cancellationToken);
+                    var lineAnswer = await CommitAsync<TCommand, TResponse>(caller, PartKey(key, fingerprint, $"chunk/{index}/line/{i}"), [line], run, cancellationToken);
                     results.Results.AddRange(lineAnswer.Results);
                 }
                 catch (DomainException lineException) when (lineException.Kind == ErrorKind.Aborted)
@@ -106,21 +105,46 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
             : summarized;
     }
 
-    private async Task<TResponse> AnswerAsync<TCommand, TResponse>(
-        Caller caller, IReadOnlyList<FeedLine<TCommand>> lines, IFeedLines<TCommand> feed, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="lines"/> in one transaction stored under
+    /// <paramref name="part"/>, and tells the run whether what it prepared is what committed:
+    /// a replayed stored answer, or a failure, was not.</summary>
+    private async Task<TResponse> CommitAsync<TCommand, TResponse>(
+        Caller caller, RequestKey part, IReadOnlyList<FeedLine<TCommand>> lines, IFeedRun<TCommand> run, CancellationToken cancellationToken)
         where TCommand : class
-        where TResponse : class, IFeedResponse, new()
+        where TResponse : class, IMessage<TResponse>, IFeedResponse, new()
     {
-        var answer = new TResponse();
-        answer.Results.AddRange(await ApplyAsync(caller, lines, feed, cancellationToken));
-        return answer;
+        TResponse? applied = null;
+        try
+        {
+            var answer = await transactions.RunAsync(caller, part, async token =>
+            {
+                applied = new TResponse();
+                applied.Results.AddRange(await ApplyAsync(lines, run, token));
+                return applied;
+            }, cancellationToken);
+            if (ReferenceEquals(answer, applied))
+            {
+                run.Committed();
+            }
+            else
+            {
+                run.Forget();
+            }
+
+            return answer;
+        }
+        catch
+        {
+            run.Forget();
+            throw;
+        }
     }
 
-    private async Task<List<FeedLineResult>> ApplyAsync<TCommand>(
-        Caller caller, IReadOnlyList<FeedLine<TCommand>> lines, IFeedLines<TCommand> feed, CancellationToken cancellationToken)
+    private static async Task<List<FeedLineResult>> ApplyAsync<TCommand>(
+        IReadOnlyList<FeedLine<TCommand>> lines, IFeedRun<TCommand> run, CancellationToken cancellationToken)
         where TCommand : class
     {
-        var apply = await feed.PrepareAsync(caller, lines, clock.GetUtcNow(), cancellationToken);
+        var apply = await run.PrepareAsync(lines, cancellationToken);
         var results = new List<FeedLineResult>(lines.Count);
         foreach (var line in lines)
         {

@@ -37,9 +37,10 @@ public sealed class CancellationRateQuery(OrderDbContext db)
                 """).ToListAsync(cancellationToken))
             .Where(c => !replaced.Contains(c.OrderId, StringComparer.Ordinal))
             .ToList();
+        // The replaced ids as one parameter: see OrderRepository.
         var purchasedInWindow = await db.Orders.AsNoTracking()
             .CountAsync(o => o.SellerId == sellerId && o.PaymentAuthorizedAt != null
-                && o.PurchasedAt >= windowStart && o.PurchasedAt < windowEnd && !replaced.Contains(o.Id), cancellationToken);
+                && o.PurchasedAt >= windowStart && o.PurchasedAt < windowEnd && !EF.Parameter(replaced).Contains(o.Id), cancellationToken);
 
         var counted = countedInWindow
             .GroupBy(c => c.OrderId, StringComparer.Ordinal)

@@ -37,7 +37,13 @@ public sealed class OrderRepository(OrderDbContext db)
         var found = new Dictionary<string, Order>(StringComparer.Ordinal);
         foreach (var ids in orderIds.Distinct(StringComparer.Ordinal).Chunk(IdsPerQuery))
         {
-            var orders = await LoadAsync(Visible(caller).Where(o => ids.Contains(o.Id)), query => query.ToListAsync(cancellationToken), db, cancellationToken);
+            // The ids as one parameter (a JSON array on SQLite, an array on PostgreSQL), not
+            // one parameter each: EF Core's expansion of 500 parameters costs more than the
+            // query. Many orders load one statement per table on every provider: joined, a
+            // chunk's items, charges and cancellations would multiply each other's rows.
+            var orders = await db.ReadConsistentlyAsync(
+                _ => Visible(caller).Where(o => EF.Parameter(ids).Contains(o.Id)).AsSplitQuery().ToListAsync(cancellationToken),
+                cancellationToken);
             foreach (var order in orders)
             {
                 found[order.Id] = order;
