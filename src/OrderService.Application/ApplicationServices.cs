@@ -17,7 +17,11 @@ public static class ApplicationServices
         // Loading, saving and reading.
         services.AddScoped<OrderRepository>();
         services.AddScoped<IdempotentTransactions>();
+        services.AddScoped<OrderViewQuery>();
         services.AddScoped<OrderListQuery>();
+        services.AddScoped<RenderStaleViews>();
+        // Rendered into each changed order's row by OrderDbContext (stateless).
+        services.AddSingleton<OrderService.Persistence.IOrderViewRenderer, OrderViews>();
         services.AddScoped<CancellationRateQuery>();
         services.AddScoped<FeedRunner>();
 

@@ -8,7 +8,8 @@ namespace OrderService.Persistence;
 
 /// <summary>The unit of work: one SaveChanges is one transaction that holds the order
 /// change, its event rows and the idempotency record together.</summary>
-public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, EventLogSignal? eventLogSignal = null)
+public sealed class OrderDbContext(
+    DbContextOptions<OrderDbContext> options, EventLogSignal? eventLogSignal = null, IOrderViewRenderer? orderViews = null)
     : DbContext(options)
 {
     /// <summary>The PostgreSQL channel instances LISTEN on to hear of new events.</summary>
@@ -33,6 +34,12 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
 
     public DbSet<EventLogState> EventLogState => Set<EventLogState>();
 
+    /// <summary>Whether an aggregate is best loaded in one statement joining its collections
+    /// (PostgreSQL, SQL Server: planned once when prepared, consistent by itself) rather than
+    /// one statement per table on a snapshot (SQLite, which would materialize whole tables for
+    /// the joined form).</summary>
+    public bool LoadsAggregatesInOneStatement => !Database.IsSqlite();
+
     /// <summary>Runs <paramref name="read"/>, which may take several statements (an aggregate
     /// loaded by split queries: the order, then its items, its shipments...), on one snapshot
     /// of the database, so that a change committed meanwhile is seen by all of them or by
@@ -42,12 +49,6 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     /// on PostgreSQL and SQL Server; it ends before anything is saved, so a save still finds
     /// a concurrent change through the order's version. Inside a transaction of the caller's,
     /// it simply reads.</summary>
-    /// <summary>Whether an aggregate is best loaded in one statement joining its collections
-    /// (PostgreSQL, SQL Server: planned once when prepared, consistent by itself) rather than
-    /// one statement per table on a snapshot (SQLite, which would materialize whole tables for
-    /// the joined form).</summary>
-    public bool LoadsAggregatesInOneStatement => !Database.IsSqlite();
-
     public async Task<T> ReadConsistentlyAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         if (Database.CurrentTransaction is not null)
@@ -100,6 +101,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
     /// the event log, in one transaction (publish only what commits).</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        RenderViews();
         var changedOrders = ChangeTracker.Entries<Order>()
             .Select(entry => entry.Entity)
             .Where(order => order.PendingEvents.Count > 0)
@@ -133,6 +135,37 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options, Eve
 
         eventLogSignal?.Committed(); // wake this process's tail, and tell the other instances
         return written;
+    }
+
+    /// <summary>Renders the stored view of every order being added or changed, so that it is
+    /// written in the same transaction as the change (see <see cref="IOrderViewRenderer"/>).
+    /// Every change of an order bumps its version, which marks its row modified; the view's
+    /// row records that version, and a reader uses a view only when the two agree.</summary>
+    public void RenderViews()
+    {
+        if (orderViews is null)
+        {
+            return;
+        }
+
+        foreach (var entry in ChangeTracker.Entries<Order>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified)
+            {
+                RenderView(entry.Entity);
+            }
+        }
+    }
+
+    /// <summary>Renders the stored view of a tracked order now, which marks it modified: the
+    /// next save writes the view (and finds a concurrent change through the version).</summary>
+    public void RenderView(Order order)
+    {
+        ArgumentNullException.ThrowIfNull(orderViews);
+        var entry = Entry(order);
+        entry.Property<byte[]?>(IOrderViewRenderer.ViewColumn).CurrentValue = orderViews.Render(order);
+        entry.Property<int>(IOrderViewRenderer.ViewFormatColumn).CurrentValue = orderViews.Format;
+        entry.Property<int>(IOrderViewRenderer.ViewVersionColumn).CurrentValue = order.Version;
     }
 
     /// <summary>SQLite: one writer at a time, so ids already commit in order. The writers of

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using OrderService.Application.Access;
 using OrderService.Domain;
 using OrderService.Persistence;
+using Api = OrderService.Contracts.V1;
 
 namespace OrderService.Application.Orders;
 
 /// <summary>ListOrders' read model: a page of the caller's orders, newest purchase first,
 /// by keyset (AIP-158), never an offset.</summary>
-public sealed class OrderListQuery(OrderDbContext db)
+public sealed class OrderListQuery(OrderDbContext db, OrderViewQuery views)
 {
     /// <summary>Which orders: none of the filters set means all the caller may see.</summary>
     public sealed record Filter(
@@ -20,8 +21,10 @@ public sealed class OrderListQuery(OrderDbContext db)
     public sealed record After(DateTimeOffset PurchasedAt, string OrderId);
 
     /// <summary>Up to <paramref name="pageSize"/> + 1 orders after <paramref name="after"/>,
-    /// so that the caller knows whether another page follows.</summary>
-    public async Task<List<Order>> PageAsync(Caller caller, Filter filter, After? after, int pageSize, CancellationToken cancellationToken)
+    /// so that the caller knows whether another page follows: one statement reading the
+    /// orders' stored views (see <see cref="OrderViews"/>), the orders whose view is not
+    /// current read whole.</summary>
+    public async Task<List<Api.Order>> PageAsync(Caller caller, Filter filter, After? after, int pageSize, CancellationToken cancellationToken)
     {
         var query = OrderRepository.Visible(db.Orders, caller).AsNoTracking();
         if (filter.Statuses.Count > 0)
@@ -53,8 +56,8 @@ public sealed class OrderListQuery(OrderDbContext db)
                 || (o.PurchasedAt == after.PurchasedAt && string.Compare(o.Id, after.OrderId) < 0));
         }
 
-        // One snapshot per page, so no order is read half before and half after a change.
-        var page = query.OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id).Take(pageSize + 1);
-        return await OrderRepository.LoadAsync(page, orders => orders.ToListAsync(cancellationToken), db, cancellationToken);
+        var page = await OrderViewQuery.StoredViews(query.OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id).Take(pageSize + 1))
+            .ToListAsync(cancellationToken);
+        return await views.ResolveAsync(caller, page, cancellationToken);
     }
 }

@@ -31,8 +31,18 @@ public sealed class OrderRepository(OrderDbContext db)
 
     /// <summary>The caller's orders among <paramref name="orderIds"/>, by id; ids that name
     /// no order the caller may see are simply absent.</summary>
-    public async Task<Dictionary<string, Order>> FindVisibleAsync(
-        Caller caller, IEnumerable<string> orderIds, CancellationToken cancellationToken)
+    public Task<Dictionary<string, Order>> FindVisibleAsync(
+        Caller caller, IEnumerable<string> orderIds, CancellationToken cancellationToken) =>
+        LoadVisibleAsync(Visible(caller), orderIds, cancellationToken);
+
+    /// <summary>As <see cref="FindVisibleAsync(Caller, IEnumerable{string}, CancellationToken)"/>,
+    /// to read, not to change: not tracked for a save.</summary>
+    public Task<Dictionary<string, Order>> ReadVisibleAsync(
+        Caller caller, IEnumerable<string> orderIds, CancellationToken cancellationToken) =>
+        LoadVisibleAsync(Visible(caller).AsNoTracking(), orderIds, cancellationToken);
+
+    private async Task<Dictionary<string, Order>> LoadVisibleAsync(
+        IQueryable<Order> visible, IEnumerable<string> orderIds, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, Order>(StringComparer.Ordinal);
         foreach (var ids in orderIds.Distinct(StringComparer.Ordinal).Chunk(IdsPerQuery))
@@ -42,7 +52,7 @@ public sealed class OrderRepository(OrderDbContext db)
             // query. Many orders load one statement per table on every provider: joined, a
             // chunk's items, charges and cancellations would multiply each other's rows.
             var orders = await db.ReadConsistentlyAsync(
-                _ => Visible(caller).Where(o => EF.Parameter(ids).Contains(o.Id)).AsSplitQuery().ToListAsync(cancellationToken),
+                _ => visible.Where(o => EF.Parameter(ids).Contains(o.Id)).AsSplitQuery().ToListAsync(cancellationToken),
                 cancellationToken);
             foreach (var order in orders)
             {

@@ -25,6 +25,11 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         // Derived from the cancellation acts below: one record of every cancellation.
         order.Ignore(o => o.Cancellation);
 
+        // The stored view GetOrder and ListOrders answer from (see IOrderViewRenderer).
+        order.Property<byte[]?>(IOrderViewRenderer.ViewColumn);
+        order.Property<int>(IOrderViewRenderer.ViewFormatColumn).HasDefaultValue(0);
+        order.Property<int>(IOrderViewRenderer.ViewVersionColumn).HasDefaultValue(0);
+
         // The listing queries: by owner, newest purchase first.
         order.HasIndex(o => new { o.SellerId, o.PurchasedAt });
         order.HasIndex(o => new { o.BuyerId, o.PurchasedAt });

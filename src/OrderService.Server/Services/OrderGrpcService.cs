@@ -74,11 +74,11 @@ public sealed partial class OrderGrpcService(
             after is null ? null : new OrderListQuery.After(new DateTimeOffset(after.PurchasedAtTicks, TimeSpan.Zero), after.OrderId),
             pageSize, context.CancellationToken);
         var response = new ListOrdersResponse();
-        response.Orders.AddRange(page.Take(pageSize).Select(ContractMapper.ToProto));
+        response.Orders.AddRange(page.Take(pageSize));
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            response.NextPageToken = new PageToken(last.PurchasedAt.UtcTicks, last.Id, filterHash).Encode();
+            response.NextPageToken = new PageToken(last.PurchaseTime.ToDateTimeOffset().UtcTicks, last.OrderId, filterHash).Encode();
         }
 
         return response;

@@ -1,0 +1,129 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OrderService.Application.Access;
+using OrderService.Application.Mapping;
+using OrderService.Application.Orders;
+using OrderService.Contracts.V1;
+using OrderService.IntegrationTests.Infrastructure;
+using OrderService.Persistence;
+using static OrderService.IntegrationTests.Infrastructure.TestData;
+
+namespace OrderService.IntegrationTests;
+
+/// <summary>GetOrder and ListOrders answer from the order's stored view, rendered in the
+/// transaction of every change: it must always be the order exactly as read whole and
+/// mapped, and a view that is missing, of another format or older than the order must never
+/// be answered.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class OrderViewTests(ServerFixture server)
+{
+    private static readonly Caller Everyone = new(CallerRole.Marketplace, "order-view-tests");
+
+    private readonly string _seller = NewId("S");
+    private readonly string _buyer = NewId("B");
+
+    public static TheoryData<OrderStatus, bool> States => new()
+    {
+        { OrderStatus.Pending, false },
+        { OrderStatus.Unshipped, false },
+        { OrderStatus.Unshipped, true },
+        { OrderStatus.PartiallyShipped, false },
+        { OrderStatus.Shipped, false },
+        { OrderStatus.Canceled, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(States))]
+    public async Task R1_R18_the_stored_view_after_each_step_is_the_order_read_whole_and_is_what_GetOrder_and_ListOrders_answer(
+        OrderStatus status, bool buyerRequested)
+    {
+        var orderId = (await OrderIn(server, status, _seller, _buyer)).OrderId;
+        if (buyerRequested)
+        {
+            using var buyer = server.Buyer(_buyer);
+            await buyer.Orders.RequestCancellationAsync(BuyerRequest(orderId));
+        }
+
+        var (format, view) = await StoredViewOf(orderId);
+        var whole = await ReadWhole(orderId);
+        using var seller = server.Seller(_seller);
+        var got = (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order;
+        var listed = (await seller.Orders.ListOrdersAsync(new ListOrdersRequest())).Orders;
+
+        Assert.Equal(OrderViews.CurrentFormat, format);
+        Assert.Equal(whole, Order.Parser.ParseFrom(view));
+        Assert.Equal(whole, got);
+        Assert.Equal(whole, Assert.Single(listed));
+        Assert.Equal(status, got.Status);
+        Assert.Equal(buyerRequested, got.BuyerCancellationRequest is not null);
+    }
+
+    [Fact]
+    public async Task A_missing_foreign_or_outdated_view_is_never_answered_and_the_renderer_brings_each_up_to_date()
+    {
+        var missing = (await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer)).OrderId;
+        var outdated = (await OrderIn(server, OrderStatus.PartiallyShipped, _seller, _buyer)).OrderId;
+        var foreign = (await OrderIn(server, OrderStatus.Shipped, _seller, _buyer)).OrderId;
+        var othersView = (await StoredViewOf(missing)).View;
+        await server.QueryDatabaseAsync(async db =>
+        {
+            // Written before views existed.
+            await db.Orders.Where(o => o.Id == missing).ExecuteUpdateAsync(s => s
+                .SetProperty(o => EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn), 0)
+                .SetProperty(o => EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn), (byte[]?)null));
+            // Changed by a build that does not render views: the order's version moved on.
+            await db.Orders.Where(o => o.Id == outdated).ExecuteUpdateAsync(s => s.SetProperty(o => o.Version, o => o.Version + 1));
+            // Rendered in another format (another contract or mapping): here, wrong content.
+            await db.Orders.Where(o => o.Id == foreign).ExecuteUpdateAsync(s => s
+                .SetProperty(o => EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn), OrderViews.CurrentFormat ^ 1)
+                .SetProperty(o => EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn), othersView));
+            return 0;
+        });
+        using var seller = server.Seller(_seller);
+
+        foreach (var orderId in new[] { missing, outdated, foreign })
+        {
+            var whole = await ReadWhole(orderId);
+            Assert.Equal(whole, (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order);
+        }
+
+        var listed = (await seller.Orders.ListOrdersAsync(new ListOrdersRequest())).Orders;
+        Assert.Equal([foreign, outdated, missing], listed.Select(o => o.OrderId).OrderBy(id => id == foreign ? 0 : id == outdated ? 1 : 2));
+        Assert.Equal("4", listed.Single(o => o.OrderId == outdated).Etag); // created 1, authorized 2, shipped 3, then + 1 by hand
+        foreach (var order in listed)
+        {
+            Assert.Equal(await ReadWhole(order.OrderId), order);
+        }
+
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var renderer = scope.ServiceProvider.GetRequiredService<RenderStaleViews>();
+            for (var after = ""; after is not null;)
+            {
+                after = await renderer.RenderBatchAsync(after, CancellationToken.None);
+            }
+        }
+
+        foreach (var orderId in new[] { missing, outdated, foreign })
+        {
+            var (format, view) = await StoredViewOf(orderId);
+            Assert.Equal(OrderViews.CurrentFormat, format);
+            Assert.Equal(await ReadWhole(orderId), Order.Parser.ParseFrom(view));
+        }
+    }
+
+    private Task<(int Format, byte[] View)> StoredViewOf(string orderId) =>
+        server.QueryDatabaseAsync(async db =>
+        {
+            var row = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+                .Select(o => new { Format = EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn), View = EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn) })
+                .SingleAsync();
+            return (row.Format, row.View ?? []);
+        });
+
+    private async Task<Order> ReadWhole(string orderId)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        return ContractMapper.ToProto(await scope.ServiceProvider.GetRequiredService<OrderRepository>().ReadVisibleAsync(Everyone, orderId, CancellationToken.None));
+    }
+}
