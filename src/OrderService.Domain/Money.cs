@@ -56,4 +56,48 @@ public static class Currencies
             : throw new ArgumentException($"Unsupported currency {code}.", nameof(code));
 
     public static IEnumerable<string> Supported => MinorUnitDigits.Keys;
+
+    /// <summary>An amount in major units (1099 yen, 10.99 dollars) as exact minor units.
+    /// An amount finer than the currency's minor unit (half a yen, a tenth of a cent) is
+    /// refused on <paramref name="field"/>, never rounded: a refund that was rounded would
+    /// differ from what the seller asked for (R22). Negative amounts are refused too.</summary>
+    public static Money ToMinorUnits(decimal amount, string currencyCode, string field)
+    {
+        if (!IsSupported(currencyCode))
+        {
+            throw DomainException.Invalid($"{field}.currency_code", "UNSUPPORTED_CURRENCY",
+                $"Currency '{currencyCode}' is not supported; supported: {string.Join(", ", Supported)}.");
+        }
+
+        if (amount < 0)
+        {
+            throw DomainException.Invalid(field, "NEGATIVE_AMOUNT", "An amount cannot be negative.");
+        }
+
+        var digits = DigitsOf(currencyCode);
+        var scaled = amount * Pow10(digits);
+        if (scaled != decimal.Truncate(scaled))
+        {
+            throw DomainException.Invalid(field, "AMOUNT_FINER_THAN_MINOR_UNIT",
+                $"{amount} {currencyCode} is not a whole number of minor units: {currencyCode} has {digits} decimal digit(s), and amounts are never rounded.");
+        }
+
+        if (scaled > long.MaxValue)
+        {
+            throw DomainException.Invalid(field, "AMOUNT_TOO_LARGE", $"{amount} {currencyCode} is too large.");
+        }
+
+        return new Money((long)scaled, currencyCode);
+    }
+
+    private static decimal Pow10(int digits)
+    {
+        var result = 1m;
+        for (var i = 0; i < digits; i++)
+        {
+            result *= 10;
+        }
+
+        return result;
+    }
 }

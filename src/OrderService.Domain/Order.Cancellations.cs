@@ -21,6 +21,15 @@ public sealed partial class Order
     {
         // Wrong whatever the order's state: checked first, so the same request gets the
         // same answer in every state.
+        EnsureSellerCancellationArguments(reason, requester);
+        OrderStateMachine.EnsureAllowed(Status, OrderAction.CancelOrder);
+        return AttributeSellerCancellation(reason, requester, note, now);
+    }
+
+    /// <summary>The reason and requester a seller may give, for a whole order (R10) or some
+    /// of its units (R21) alike.</summary>
+    private static void EnsureSellerCancellationArguments(CancelReason reason, CancellationRequester requester)
+    {
         if (!Enum.IsDefined(reason))
         {
             throw DomainException.Invalid("reason", "REASON_REQUIRED", "A cancellation needs a reason code (R10).");
@@ -37,9 +46,13 @@ public sealed partial class Order
             throw DomainException.Invalid("requester", "REQUESTER_NOT_ALLOWED",
                 $"A seller cancels on its own initiative (Seller) or in answer to a buyer's message (BuyerMessage); {requester} is recorded only by the service (R18).");
         }
+    }
 
-        OrderStateMachine.EnsureAllowed(Status, OrderAction.CancelOrder);
-
+    /// <summary>Who asked and whether it counts, for a seller's cancellation of the whole
+    /// order or of some units: the buyer's official request makes the buyer the requester,
+    /// and only BuyerCanceled then keeps it off the seller's rate (R14, R15, R17, R18).</summary>
+    private CancellationAttribution AttributeSellerCancellation(CancelReason reason, CancellationRequester requester, string? note, DateTimeOffset now)
+    {
         var officialRequest = BuyerCancellationRequest is not null;
         return new CancellationAttribution(
             reason,
@@ -94,6 +107,72 @@ public sealed partial class Order
         return BuyerCancellationOutcome.RequestRecorded;
     }
 
+
+    /// <summary>R21: the seller cancels some unshipped units of an UNSHIPPED or
+    /// PARTIALLY_SHIPPED order, and the buyer gets back exactly what those units were
+    /// charged: per component, the unit charge times the units (charges are per unit, so
+    /// this is exact; nothing is split or rounded). The act is attributed exactly as
+    /// <see cref="CancelBySeller"/>'s (R14, R15, R17, R18), an official buyer request
+    /// included. Canceling every unit that remains makes an order with nothing shipped
+    /// CANCELED (a whole-order act, event ORDER_CANCELED) and a PARTIALLY_SHIPPED one
+    /// SHIPPED (its shipped units may still be returned, so it is not hidden as CANCELED);
+    /// otherwise the status stays and the event is ITEMS_CANCELED.</summary>
+    public ItemsCancellation CancelItems(
+        IReadOnlyList<ItemQuantity> items,
+        CancelReason reason,
+        CancellationRequester requester,
+        string? note,
+        DateTimeOffset now)
+    {
+        // Argument mistakes first: the same request gets the same answer in every state.
+        EnsureSellerCancellationArguments(reason, requester);
+        var resolved = ResolveItems(items, "items");
+        OrderStateMachine.EnsureAllowed(Status, OrderAction.CancelItems);
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].Quantity > resolved[i].QuantityUnshipped)
+            {
+                throw new DomainException(ErrorKind.FailedPrecondition, "QUANTITY_EXCEEDS_UNSHIPPED",
+                    $"Item '{resolved[i].Id}' has {resolved[i].QuantityUnshipped} unshipped unit(s); cannot cancel {items[i].Quantity}. Shipped units are returned and refunded, not canceled (R12, R24).",
+                    $"items[{i}].quantity",
+                    new Dictionary<string, string>
+                    {
+                        ["order_item_id"] = resolved[i].Id,
+                        ["quantity_unshipped"] = Text(resolved[i].QuantityUnshipped),
+                    });
+            }
+        }
+
+        var attribution = AttributeSellerCancellation(reason, requester, note, now);
+        var charges = items
+            .Select((line, i) => new CanceledCharges(
+                line.OrderItemId,
+                line.Quantity,
+                resolved[i].UnitCharges
+                    .Select(charge => new ChargeAmount(charge.Component, new Money(checked(charge.AmountMinor * line.Quantity), CurrencyCode)))
+                    .ToList()))
+            .ToList();
+
+        var unitsLeft = _items.Sum(item => item.QuantityUnshipped) - items.Sum(line => line.Quantity);
+        var anyShipped = _items.Any(item => item.QuantityShipped > 0);
+        var computed = unitsLeft > 0 ? Status : anyShipped ? OrderStatus.Shipped : OrderStatus.Canceled;
+        var next = OrderStateMachine.Target(Status, OrderAction.CancelItems, computed);
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            resolved[i].CancelUnits(items[i].Quantity);
+        }
+
+        Status = next;
+        var wholeOrder = next == OrderStatus.Canceled;
+        var act = new CancellationAct("can_" + Guid.CreateVersion7(now).ToString("N"), attribution, wholeOrder, items);
+        _cancellations.Add(act);
+        Changed(new OrderEvent(wholeOrder ? OrderEventType.OrderCanceled : OrderEventType.ItemsCanceled, now, attribution));
+        return new ItemsCancellation(act, charges);
+    }
+
+    private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Cancels every unshipped unit and records the act (R18). With no unit shipped
     /// the order becomes CANCELED; with shipped units it becomes SHIPPED (they may still be

@@ -14,6 +14,8 @@ public enum OrderAction
     Refund,
     RecordReturn,
     RequestCarrierReturn,
+    /// <summary>The buyer cannot receive at the address (R40-R43); status unchanged.</summary>
+    RequestAddressChange,
 }
 
 /// <summary>Why an action is refused in a status, with the way forward for the caller.</summary>
@@ -102,6 +104,8 @@ public static class OrderStateMachine
         Refuse(pending, OrderAction.Refund, "ORDER_PENDING", "The order is PENDING: nothing has been charged or shipped, so there is nothing to refund.");
         Refuse(pending, OrderAction.RecordReturn, "ORDER_PENDING", "The order is PENDING: nothing has shipped, so nothing can come back.");
         Refuse(pending, OrderAction.RequestCarrierReturn, "ORDER_PENDING", "The order is PENDING: nothing has shipped.");
+        // R2: the answer is customer service (T2); the seller is told all the same.
+        Allow(pending, OrderAction.RequestAddressChange, pending);
 
         // UNSHIPPED: authorized, nothing shipped (R3).
         Refuse(unshipped, OrderAction.AuthorizePayment, "PAYMENT_ALREADY_AUTHORIZED", "Payment for the order is already authorized.");
@@ -118,6 +122,8 @@ public static class OrderStateMachine
         Refuse(unshipped, OrderAction.RequestCarrierReturn, "ORDER_NOT_SHIPPED",
             "Nothing has shipped: a buyer who cannot receive at the address cancels and orders again (R41, template T4).",
             ("reply_template", "T4"));
+        // R41: cancel through the official route and order again (T4).
+        Allow(unshipped, OrderAction.RequestAddressChange, unshipped);
 
         // PARTIALLY_SHIPPED: some units shipped, some not.
         Refuse(partially, OrderAction.AuthorizePayment, "PAYMENT_ALREADY_AUTHORIZED", "Payment for the order is already authorized.");
@@ -133,6 +139,8 @@ public static class OrderStateMachine
         Allow(partially, OrderAction.Refund, partially);
         Allow(partially, OrderAction.RecordReturn, partially);
         Allow(partially, OrderAction.RequestCarrierReturn, partially);
+        // R42: the shipped package comes back through the carrier.
+        Allow(partially, OrderAction.RequestAddressChange, partially);
 
         // SHIPPED: every remaining unit shipped (R12).
         Refuse(shipped, OrderAction.AuthorizePayment, "PAYMENT_ALREADY_AUTHORIZED", "Payment for the order is already authorized.");
@@ -151,6 +159,8 @@ public static class OrderStateMachine
         Allow(shipped, OrderAction.Refund, shipped);
         Allow(shipped, OrderAction.RecordReturn, shipped);
         Allow(shipped, OrderAction.RequestCarrierReturn, shipped);
+        // R42: the package comes back through the carrier.
+        Allow(shipped, OrderAction.RequestAddressChange, shipped);
 
         // CANCELED: final; never reopened (R16).
         foreach (var action in Enum.GetValues<OrderAction>())

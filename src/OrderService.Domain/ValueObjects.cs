@@ -37,7 +37,8 @@ public sealed record ItemQuantity(string OrderItemId, int Quantity);
 
 /// <summary>Something that happened to an order, waiting to be appended to the event log
 /// in the same transaction as the change itself.</summary>
-public sealed record OrderEvent(OrderEventType Type, DateTimeOffset OccurredAt, CancellationAttribution? Cancellation = null);
+/// <remarks>A refund event (REFUND_ISSUED, RETURN_RECORDED) carries the refund it made.</remarks>
+public sealed record OrderEvent(OrderEventType Type, DateTimeOffset OccurredAt, CancellationAttribution? Cancellation = null, Refund? Refund = null);
 
 /// <summary>An order as the marketplace hands it over (CreateOrder).</summary>
 public sealed record NewOrder(

@@ -24,6 +24,7 @@ public sealed class OrderStateMachineTests
         { P, OrderAction.Refund, "ORDER_PENDING" },
         { P, OrderAction.RecordReturn, "ORDER_PENDING" },
         { P, OrderAction.RequestCarrierReturn, "ORDER_PENDING" },
+        { P, OrderAction.RequestAddressChange, "-> Pending" },          // R2: customer service (T2)
         // R3: UNSHIPPED.
         { U, OrderAction.AuthorizePayment, "PAYMENT_ALREADY_AUTHORIZED" },
         { U, OrderAction.ConfirmShipment, "-> PartiallyShipped,Shipped" },
@@ -35,6 +36,7 @@ public sealed class OrderStateMachineTests
         { U, OrderAction.Refund, "ORDER_NOT_SHIPPED" },                 // R24
         { U, OrderAction.RecordReturn, "ORDER_NOT_SHIPPED" },
         { U, OrderAction.RequestCarrierReturn, "ORDER_NOT_SHIPPED" },   // R41
+        { U, OrderAction.RequestAddressChange, "-> Unshipped" },        // R41: cancel and reorder (T4)
         // PARTIALLY_SHIPPED.
         { PS, OrderAction.AuthorizePayment, "PAYMENT_ALREADY_AUTHORIZED" },
         { PS, OrderAction.ConfirmShipment, "-> PartiallyShipped,Shipped" },
@@ -46,6 +48,7 @@ public sealed class OrderStateMachineTests
         { PS, OrderAction.Refund, "-> PartiallyShipped" },
         { PS, OrderAction.RecordReturn, "-> PartiallyShipped" },
         { PS, OrderAction.RequestCarrierReturn, "-> PartiallyShipped" },
+        { PS, OrderAction.RequestAddressChange, "-> PartiallyShipped" }, // R42
         // R12: SHIPPED.
         { S, OrderAction.AuthorizePayment, "PAYMENT_ALREADY_AUTHORIZED" },
         { S, OrderAction.ConfirmShipment, "ORDER_SHIPPED" },
@@ -57,6 +60,7 @@ public sealed class OrderStateMachineTests
         { S, OrderAction.Refund, "-> Shipped" },
         { S, OrderAction.RecordReturn, "-> Shipped" },
         { S, OrderAction.RequestCarrierReturn, "-> Shipped" },
+        { S, OrderAction.RequestAddressChange, "-> Shipped" },          // R42
         // R16: CANCELED is final.
         { C, OrderAction.AuthorizePayment, "ORDER_CANCELED" },
         { C, OrderAction.ConfirmShipment, "ORDER_CANCELED" },
@@ -68,6 +72,7 @@ public sealed class OrderStateMachineTests
         { C, OrderAction.Refund, "ORDER_CANCELED" },
         { C, OrderAction.RecordReturn, "ORDER_CANCELED" },
         { C, OrderAction.RequestCarrierReturn, "ORDER_CANCELED" },
+        { C, OrderAction.RequestAddressChange, "ORDER_CANCELED" },      // R16 (T5)
     };
 
     [Theory]

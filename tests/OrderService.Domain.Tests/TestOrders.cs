@@ -70,5 +70,7 @@ internal static class TestOrders
         order.Cancellation?.Attribution.ToString() ?? "no cancellation",
         order.BuyerCancellationRequest?.ToString() ?? "no buyer request",
         "warned " + (order.AutoCancelWarnedAt?.ToString("O") ?? "never"),
+        order.Refunds.Count + " refunds",
+        order.CarrierReturn?.ToString() ?? "no carrier return",
         order.PendingEvents.Count + " events");
 }
