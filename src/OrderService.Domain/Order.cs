@@ -151,7 +151,7 @@ public sealed partial class Order
             UpdatedAt = now,
             Version = 1,
         };
-        created._items.AddRange(order.Items.Select(item => new OrderItem(item)));
+        created._items.AddRange(order.Items.Select((item, position) => new OrderItem(item, position)));
         created._pendingEvents.Add(new OrderEvent(OrderEventType.OrderCreated, now));
         return created;
     }

@@ -8,9 +8,10 @@ public sealed class OrderItem
 
     private OrderItem() { } // for EF Core
 
-    internal OrderItem(NewOrderItem item)
+    internal OrderItem(NewOrderItem item, int position)
     {
         Id = item.OrderItemId;
+        Position = position;
         Sku = item.Sku;
         Title = item.Title;
         QuantityOrdered = item.Quantity;
@@ -19,6 +20,10 @@ public sealed class OrderItem
 
     /// <summary>The marketplace's identifier of the item, unique within the order.</summary>
     public string Id { get; private set; } = "";
+
+    /// <summary>Where the marketplace put the item in the order, from 0: the order items are
+    /// shown in, whatever order a database returns them in.</summary>
+    public int Position { get; private set; }
 
     public string Sku { get; private set; } = "";
 

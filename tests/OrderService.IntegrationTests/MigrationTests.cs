@@ -61,4 +61,45 @@ public sealed class MigrationTests
         var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
         Assert.Equal([orderId], metrics.CountedOrderIds);
     }
+
+    [Fact]
+    public async Task Items_written_before_positions_were_kept_come_back_in_the_order_they_were_shown_in_before()
+    {
+        await using var server = await ServerFixture.StartIsolatedAsync(
+            settings: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false", ["AutoCancel:Enabled"] = "false" });
+        var sellerId = NewId("S");
+        var orderId = NewId("250");
+        var purchased = DateTimeOffset.UtcNow.AddDays(-1).UtcTicks;
+
+        await server.QueryDatabaseAsync(async db =>
+        {
+            var migrator = db.GetService<IMigrator>();
+            // The schema before items kept their position (and before stored views).
+            await migrator.MigrateAsync("CancellationSellerIndex");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
+                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
+                VALUES ({orderId}, {sellerId}, {"B-legacy"}, {"Unshipped"}, {"JPY"}, {purchased}, {purchased}, {purchased}, {purchased},
+                    {purchased}, {2})
+                """);
+            foreach (var itemId in new[] { "C", "A", "B" })
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO order_items ("OrderId", "OrderItemId", "Sku", "Title", "QuantityOrdered", "QuantityShipped", "QuantityCanceled")
+                    VALUES ({orderId}, {itemId}, {"SKU-" + itemId}, {"Item " + itemId}, {1}, {0}, {0})
+                    """);
+            }
+
+            await migrator.MigrateAsync();
+            return 0;
+        });
+
+        using var seller = server.Seller(sellerId);
+        var order = (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order;
+
+        Assert.Equal(["A", "B", "C"], order.Items.Select(i => i.OrderItemId));
+        var positions = await server.QueryDatabaseAsync(async db =>
+            (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId)).Items.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => i.Position).ToList());
+        Assert.Equal([0, 1, 2], positions);
+    }
 }

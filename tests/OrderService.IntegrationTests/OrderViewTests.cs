@@ -112,6 +112,44 @@ public sealed class OrderViewTests(ServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task Items_come_back_in_the_order_the_marketplace_gave_them_and_charges_by_component_however_they_are_read()
+    {
+        using var marketplace = server.Marketplace();
+        var request = CreateOrder(_seller, _buyer);
+        var first = request.Items[0].Clone();
+        first.OrderItemId = "0-first-by-id";
+        first.UnitCharges.Clear();
+        first.UnitCharges.Add(new ChargeAmount { Component = ChargeComponent.Shipping, Amount = Yen(300) });
+        first.UnitCharges.Add(new ChargeAmount { Component = ChargeComponent.Principal, Amount = Yen(1099) });
+        var (a, b) = (request.Items[0], request.Items[1]);
+        request.Items.Clear();
+        request.Items.Add(b);
+        request.Items.Add(first);
+        request.Items.Add(a);
+        var orderId = (await marketplace.Orders.CreateOrderAsync(request)).Order.OrderId;
+        await marketplace.Orders.AuthorizePaymentAsync(Authorize(orderId));
+        using var seller = server.Seller(_seller);
+        await seller.Orders.ConfirmShipmentAsync(Ship(orderId, ("B", 1), ("A", 1)));
+
+        var answers = new List<Order>
+        {
+            (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order,
+            Assert.Single((await seller.Orders.ListOrdersAsync(new ListOrdersRequest())).Orders),
+            await ReadWhole(orderId),
+            await server.QueryDatabaseAsync(async db => ContractMapper.ToProto(await db.Orders.AsNoTracking().AsSplitQuery().SingleAsync(o => o.Id == orderId))),
+            await server.QueryDatabaseAsync(async db => ContractMapper.ToProto(await db.Orders.AsNoTracking().AsSingleQuery().SingleAsync(o => o.Id == orderId))),
+        };
+
+        Assert.All(answers, order =>
+        {
+            Assert.Equal(["B", "0-first-by-id", "A"], order.Items.Select(i => i.OrderItemId));
+            Assert.Equal([ChargeComponent.Principal, ChargeComponent.Shipping], order.Items[1].UnitCharges.Select(c => c.Component));
+            Assert.Equal(["A", "B"], Assert.Single(order.Shipments).Lines.Select(l => l.OrderItemId));
+            Assert.Equal(answers[0], order);
+        });
+    }
+
     private Task<(int Format, byte[] View)> StoredViewOf(string orderId) =>
         server.QueryDatabaseAsync(async db =>
         {

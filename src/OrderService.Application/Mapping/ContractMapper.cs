@@ -25,8 +25,11 @@ public static class ContractMapper
             Etag = order.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             AutoCancelTime = ToProto(order.AutoCancelAt),
         };
-        proto.Items.AddRange(order.Items.Select(item => ToProto(item, order.CurrencyCode)));
-        proto.Shipments.AddRange(order.Shipments.Select(ToProto));
+        // Every collection in a fixed order, whatever order the database returned the rows
+        // in: the same order must always render the same message (stored views, etags).
+        proto.Items.AddRange(order.Items.OrderBy(item => item.Position).ThenBy(item => item.Id, StringComparer.Ordinal)
+            .Select(item => ToProto(item, order.CurrencyCode)));
+        proto.Shipments.AddRange(order.Shipments.OrderBy(s => s.ShippedAt).ThenBy(s => s.Id, StringComparer.Ordinal).Select(ToProto));
 
         // R1: nothing about where or who the buyer is while payment is being verified,
         // whoever asks. The domain holds none then either; this keeps it so in the contract.
@@ -47,7 +50,7 @@ public static class ContractMapper
 
         // R18: every act, partial ones included, oldest first; the whole-order act that made
         // the order CANCELED is also Order.cancellation.
-        proto.Cancellations.AddRange(order.Cancellations.OrderBy(c => c.CanceledAt).Select(ToProto));
+        proto.Cancellations.AddRange(order.Cancellations.OrderBy(c => c.CanceledAt).ThenBy(c => c.Id, StringComparer.Ordinal).Select(ToProto));
         proto.Cancellation = order.Cancellation is { } whole ? ToProto(whole) : null;
         return proto;
     }
@@ -61,7 +64,7 @@ public static class ContractMapper
             TrackingNumber = shipment.TrackingNumber,
             ShipTime = Timestamp.FromDateTimeOffset(shipment.ShippedAt),
         };
-        proto.Lines.AddRange(shipment.Lines.Select(line =>
+        proto.Lines.AddRange(shipment.Lines.OrderBy(line => line.OrderItemId, StringComparer.Ordinal).Select(line =>
             new Api.ShipmentLine { OrderItemId = line.OrderItemId, Quantity = line.Quantity }));
         return proto;
     }
@@ -80,7 +83,8 @@ public static class ContractMapper
 
     /// <summary>One act of cancellation with what it canceled (R18).</summary>
     public static Api.Cancellation ToProto(CancellationAct act) =>
-        ToProto(act.Attribution, act.WholeOrder, act.Lines.Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
+        ToProto(act.Attribution, act.WholeOrder,
+            act.Lines.OrderBy(l => l.OrderItemId, StringComparer.Ordinal).Select(l => new ItemQuantity(l.OrderItemId, l.Quantity)));
 
     /// <summary>The effect of one cancellation on the seller's 7-day rate (R17).</summary>
     public static Api.CancellationRateImpact ToProto(CancellationRate.RateImpact impact) => new()
@@ -128,7 +132,7 @@ public static class ContractMapper
             QuantityCanceled = item.QuantityCanceled,
             QuantityUnshipped = item.QuantityUnshipped,
         };
-        proto.UnitCharges.AddRange(item.UnitCharges.Select(charge => new Api.ChargeAmount
+        proto.UnitCharges.AddRange(item.UnitCharges.OrderBy(charge => charge.Component).Select(charge => new Api.ChargeAmount
         {
             Component = (Api.ChargeComponent)charge.Component,
             Amount = ToMoney(charge.AmountMinor, currencyCode),

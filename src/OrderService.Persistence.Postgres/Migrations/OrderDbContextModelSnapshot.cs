@@ -356,6 +356,9 @@ namespace OrderService.Persistence.Postgres.Migrations
                                 .HasColumnType("character varying(64)")
                                 .HasColumnName("OrderItemId");
 
+                            b1.Property<int>("Position")
+                                .HasColumnType("integer");
+
                             b1.Property<int>("QuantityCanceled")
                                 .HasColumnType("integer");
 

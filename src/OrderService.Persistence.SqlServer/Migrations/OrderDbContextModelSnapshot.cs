@@ -356,6 +356,9 @@ namespace OrderService.Persistence.SqlServer.Migrations
                                 .HasColumnType("nvarchar(64)")
                                 .HasColumnName("OrderItemId");
 
+                            b1.Property<int>("Position")
+                                .HasColumnType("int");
+
                             b1.Property<int>("QuantityCanceled")
                                 .HasColumnType("int");
 

@@ -349,6 +349,9 @@ namespace OrderService.Persistence.Sqlite.Migrations
                                 .HasColumnType("TEXT")
                                 .HasColumnName("OrderItemId");
 
+                            b1.Property<int>("Position")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("QuantityCanceled")
                                 .HasColumnType("INTEGER");
 
