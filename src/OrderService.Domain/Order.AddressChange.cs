@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations.Schema;
-
 namespace OrderService.Domain;
 
 /// <summary>A buyer who cannot receive at the order's address (R40-R43).</summary>
@@ -9,8 +7,7 @@ public sealed partial class Order
     /// when there was none. <see cref="CarrierReturnRequest.InProgress"/> until
     /// <see cref="RecordReturn"/> records the package back. The status does not change: the
     /// contract's five statuses are the order's units, and the units are still shipped while
-    /// the package travels back. Not persisted yet (see <see cref="Refunds"/>).</summary>
-    [NotMapped]
+    /// the package travels back.</summary>
     public CarrierReturnRequest? CarrierReturn { get; private set; }
 
     /// <summary>Whether a carrier return is on its way back (R42, R43).</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations.Schema;
-
 namespace OrderService.Domain;
 
 /// <summary>Refunds of shipped units and of returns (R20, R22-R24, R42, R43).</summary>
@@ -13,11 +11,7 @@ public sealed partial class Order
 {
     private readonly List<Refund> _refunds = [];
 
-    /// <summary>Every refund made, oldest first (R20, R23). Not persisted yet: the
-    /// persistence change for refunds maps it (as it maps <see cref="Cancellations"/>) and
-    /// removes <c>[NotMapped]</c>, which until then keeps EF Core from mapping it by
-    /// convention and so from drifting away from the migrations.</summary>
-    [NotMapped]
+    /// <summary>Every refund made (R20, R23).</summary>
     public IReadOnlyList<Refund> Refunds => _refunds;
 
     /// <summary>Units of the item received back so far (R23), over every return.</summary>
@@ -220,6 +214,15 @@ public sealed partial class Order
         }
 
         var refund = new Refund("ref_" + Guid.CreateVersion7(now).ToString("N"), kind, reason, CurrencyCode, now, lines);
+        foreach (var line in lines)
+        {
+            var item = _items.Single(candidate => candidate.Id == line.OrderItemId);
+            foreach (var amount in line.Amounts)
+            {
+                item.UnitCharges.Single(c => c.Component == amount.Component).AddRefunded(amount.Amount.MinorUnits);
+            }
+        }
+
         Status = next;
         _refunds.Add(refund);
         Changed(new OrderEvent(eventType, now, Refund: refund));

@@ -15,7 +15,7 @@ public sealed class OrderItem
         Sku = item.Sku;
         Title = item.Title;
         QuantityOrdered = item.Quantity;
-        _unitCharges.AddRange(item.UnitCharges.OrderBy(c => c.Component));
+        _unitCharges.AddRange(item.UnitCharges.OrderBy(c => c.Component).Select(c => c.ForQuantity(item.Quantity)));
     }
 
     /// <summary>The marketplace's identifier of the item, unique within the order.</summary>

@@ -16,7 +16,23 @@ public sealed record ShippingAddress(
 public sealed record BuyerContact(string Name, string Email, string? PhoneNumber);
 
 /// <summary>What one unit of an item was charged for one component.</summary>
-public sealed record UnitCharge(ChargeComponent Component, long AmountMinor);
+public sealed record UnitCharge(ChargeComponent Component, long AmountMinor)
+{
+    /// <summary>What the buyer was charged for this component over all of the item's units
+    /// (unit x ordered), kept beside what was refunded of it so that the database itself
+    /// refuses a refund above the charge (R22), whatever any code path did before the
+    /// write. 0 for a charge not yet part of an order.</summary>
+    public long ChargedMinor { get; private set; }
+
+    /// <summary>What refunds have given back of this component so far (R22): the sum of
+    /// the refunds' amounts for it, kept with the charge for the database's check.</summary>
+    public long RefundedMinor { get; private set; }
+
+    /// <summary>This unit charge as part of an item of <paramref name="quantity"/> units.</summary>
+    internal UnitCharge ForQuantity(int quantity) => this with { ChargedMinor = checked(AmountMinor * quantity), RefundedMinor = 0 };
+
+    internal void AddRefunded(long minorUnits) => RefundedMinor = checked(RefundedMinor + minorUnits);
+}
 
 /// <summary>The buyer's official cancellation request (R13).</summary>
 public sealed record BuyerCancellationRequest(string Reason, DateTimeOffset RequestedAt);

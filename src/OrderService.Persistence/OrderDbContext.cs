@@ -26,6 +26,11 @@ public sealed class OrderDbContext(
     /// <summary>The column of <c>order_cancellations</c> that holds the order's seller.</summary>
     public const string CancellationSellerId = "SellerId";
 
+    /// <summary>The columns of <c>order_refunds</c> that hold the order's seller and buyer.</summary>
+    public const string RefundSellerId = "SellerId";
+
+    public const string RefundBuyerId = "BuyerId";
+
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<OrderEventRecord> OrderEvents => Set<OrderEventRecord>();
@@ -114,6 +119,16 @@ public sealed class OrderDbContext(
                 if (entry.State == EntityState.Added)
                 {
                     entry.Property<string>(CancellationSellerId).CurrentValue = order.SellerId;
+                }
+            }
+
+            foreach (var refund in order.Refunds)
+            {
+                var entry = Entry(refund);
+                if (entry.State == EntityState.Added)
+                {
+                    entry.Property<string>(RefundSellerId).CurrentValue = order.SellerId;
+                    entry.Property<string>(RefundBuyerId).CurrentValue = order.BuyerId;
                 }
             }
         }

@@ -35,7 +35,8 @@ public sealed class OrderCreationTests
         // docs/domain-rules.md, "Charge components": in JPY prices include tax; Principal 1099 alone is a complete charge.
         var order = Order.Create(TestOrders.NewOrder(), Now);
 
-        Assert.Equal(new UnitCharge(ChargeComponent.Principal, 1099), order.Items[0].UnitCharges[0]);
+        Assert.Equal((ChargeComponent.Principal, 1099L), (order.Items[0].UnitCharges[0].Component, order.Items[0].UnitCharges[0].AmountMinor));
+        Assert.Equal((1099L * order.Items[0].QuantityOrdered, 0L), (order.Items[0].UnitCharges[0].ChargedMinor, order.Items[0].UnitCharges[0].RefundedMinor));
         Assert.Equal(3, order.Items.Sum(i => i.QuantityOrdered));
     }
 }

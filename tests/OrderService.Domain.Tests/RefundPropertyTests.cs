@@ -157,6 +157,8 @@ public sealed class RefundPropertyTests
                 Assert.True(c.Refunded.MinorUnits <= charge.AmountMinor * item.QuantityShipped);
                 // The refunds on record are the refunded amount.
                 Assert.Equal(c.Refunded.MinorUnits, order.Refunds.SelectMany(r => r.Lines).Where(l => l.OrderItemId == item.Id).Sum(l => l.AmountOf(charge.Component)));
+                // And what the database checks (refunded <= charged) agrees with them.
+                Assert.Equal((c.Charged.MinorUnits, c.Refunded.MinorUnits), (charge.ChargedMinor, charge.RefundedMinor));
             }
         }
 

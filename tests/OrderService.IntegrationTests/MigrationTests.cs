@@ -102,4 +102,51 @@ public sealed class MigrationTests
             (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId)).Items.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => i.Position).ToList());
         Assert.Equal([0, 1, 2], positions);
     }
+
+    [Fact]
+    public async Task R22_charges_written_before_refunds_existed_are_refundable_up_to_what_they_charged()
+    {
+        await using var server = await ServerFixture.StartIsolatedAsync(
+            settings: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false", ["AutoCancel:Enabled"] = "false" });
+        var sellerId = NewId("S");
+        var orderId = NewId("250");
+        var purchased = DateTimeOffset.UtcNow.AddDays(-1).UtcTicks;
+
+        await server.QueryDatabaseAsync(async db =>
+        {
+            var migrator = db.GetService<IMigrator>();
+            // The schema before refunds were recorded: a shipped order of 2 units at 1099.
+            await migrator.MigrateAsync("OrderItemPositions");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
+                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
+                VALUES ({orderId}, {sellerId}, {"B-legacy"}, {"Shipped"}, {"JPY"}, {purchased}, {purchased}, {purchased}, {purchased},
+                    {purchased}, {3})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO order_items ("OrderId", "OrderItemId", "Sku", "Title", "QuantityOrdered", "QuantityShipped", "QuantityCanceled", "Position")
+                VALUES ({orderId}, {"A"}, {"SKU-A"}, {"Tea cup"}, {2}, {2}, {0}, {0})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO order_item_charges ("OrderId", "OrderItemId", "Component", "AmountMinor")
+                VALUES ({orderId}, {"A"}, {"Principal"}, {1099L})
+                """);
+
+            await migrator.MigrateAsync();
+            return 0;
+        });
+
+        using var seller = server.Seller(sellerId);
+        var refund = (await seller.Refunds.RefundOrderAsync(new RefundOrderRequest
+        {
+            RequestId = RequestId(),
+            OrderId = orderId,
+            Reason = AdjustmentReason.CustomerReturn,
+        })).Refund;
+
+        Assert.Equal(2198, refund.Total.Units);
+        var stored = await server.QueryDatabaseAsync(async db =>
+            (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId)).Items.Single().UnitCharges.Single());
+        Assert.Equal((2198L, 2198L), (stored.ChargedMinor, stored.RefundedMinor));
+    }
 }

@@ -345,6 +345,43 @@ namespace OrderService.Persistence.SqlServer.Migrations
                             b1.Navigation("Lines");
                         });
 
+                    b.OwnsOne("OrderService.Domain.CarrierReturnRequest", "CarrierReturn", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasColumnType("nvarchar(64)");
+
+                            b1.Property<string>("Cause")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("nvarchar(48)")
+                                .HasColumnName("carrier_return_cause");
+
+                            b1.Property<string>("Note")
+                                .HasMaxLength(1000)
+                                .HasColumnType("nvarchar(1000)")
+                                .HasColumnName("carrier_return_note");
+
+                            b1.Property<long?>("ReceivedAt")
+                                .HasColumnType("bigint")
+                                .HasColumnName("carrier_return_received_at");
+
+                            b1.Property<string>("RefundId")
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)")
+                                .HasColumnName("carrier_return_refund_id");
+
+                            b1.Property<long>("RequestedAt")
+                                .HasColumnType("bigint")
+                                .HasColumnName("carrier_return_requested_at");
+
+                            b1.HasKey("OrderId");
+
+                            b1.ToTable("orders");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
                     b.OwnsMany("OrderService.Domain.OrderItem", "Items", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -400,15 +437,84 @@ namespace OrderService.Persistence.SqlServer.Migrations
                                     b2.Property<long>("AmountMinor")
                                         .HasColumnType("bigint");
 
+                                    b2.Property<long>("ChargedMinor")
+                                        .HasColumnType("bigint");
+
+                                    b2.Property<long>("RefundedMinor")
+                                        .HasColumnType("bigint");
+
                                     b2.HasKey("OrderId", "OrderItemId", "Component");
 
-                                    b2.ToTable("order_item_charges", (string)null);
+                                    b2.ToTable("order_item_charges", null, t =>
+                                        {
+                                            t.HasCheckConstraint("CK_order_item_charges_refunded_within_charged", "\"RefundedMinor\" >= 0 AND \"RefundedMinor\" <= \"ChargedMinor\"");
+                                        });
 
                                     b2.WithOwner()
                                         .HasForeignKey("OrderId", "OrderItemId");
                                 });
 
                             b1.Navigation("UnitCharges");
+                        });
+
+                    b.OwnsMany("OrderService.Domain.Refund", "Refunds", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)")
+                                .HasColumnName("RefundId");
+
+                            b1.Property<string>("BuyerId")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)")
+                                .HasDefaultValue("");
+
+                            b1.Property<string>("CurrencyCode")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nvarchar(3)");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("nvarchar(48)");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(48)
+                                .HasColumnType("nvarchar(48)");
+
+                            b1.Property<long>("RefundedAt")
+                                .HasColumnType("bigint");
+
+                            b1.Property<string>("SellerId")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)")
+                                .HasDefaultValue("");
+
+                            b1.Property<string>("_lines")
+                                .IsRequired()
+                                .HasColumnType("nvarchar(max)")
+                                .HasColumnName("Lines");
+
+                            b1.HasKey("OrderId", "Id");
+
+                            b1.HasIndex("BuyerId", "RefundedAt");
+
+                            b1.HasIndex("SellerId", "RefundedAt");
+
+                            b1.ToTable("order_refunds", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
                         });
 
                     b.OwnsMany("OrderService.Domain.Shipment", "Shipments", b1 =>
@@ -537,7 +643,11 @@ namespace OrderService.Persistence.SqlServer.Migrations
 
                     b.Navigation("Cancellations");
 
+                    b.Navigation("CarrierReturn");
+
                     b.Navigation("Items");
+
+                    b.Navigation("Refunds");
 
                     b.Navigation("Shipments");
 

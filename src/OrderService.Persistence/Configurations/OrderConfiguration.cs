@@ -77,7 +77,10 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 
             item.OwnsMany(i => i.UnitCharges, charge =>
             {
-                charge.ToTable("order_item_charges");
+                // R22 held by the database itself: whatever a code path did before the write,
+                // a component is never refunded more than it was charged.
+                charge.ToTable("order_item_charges", t => t.HasCheckConstraint("CK_order_item_charges_refunded_within_charged",
+                    "\"RefundedMinor\" >= 0 AND \"RefundedMinor\" <= \"ChargedMinor\""));
                 charge.WithOwner().HasForeignKey("OrderId", "OrderItemId");
                 charge.HasKey("OrderId", "OrderItemId", nameof(UnitCharge.Component));
             });
@@ -131,5 +134,38 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             cancellation.Navigation(c => c.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
         order.Navigation(o => o.Cancellations).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // Every refund (R20, R23): written once, never changed.
+        order.OwnsMany(o => o.Refunds, refund =>
+        {
+            refund.ToTable("order_refunds");
+            refund.WithOwner().HasForeignKey("OrderId");
+            refund.Property<string>("OrderId").HasMaxLength(IdLength);
+            refund.HasKey("OrderId", nameof(Refund.Id));
+            refund.Property(r => r.Id).HasColumnName("RefundId").HasMaxLength(IdLength);
+            refund.Property(r => r.CurrencyCode).HasMaxLength(3);
+            refund.Ignore(r => r.Lines);
+            refund.Ignore(r => r.Total);
+            refund.Property<List<RefundLine>>("_lines").HasColumnName("Lines")
+                .HasConversion(RefundLinesJson.Converter, RefundLinesJson.Comparer);
+            // ListRefunds reads a seller's or a buyer's refunds newest first from here alone;
+            // the ids are the order's, copied by OrderDbContext when the refund is added.
+            refund.Property<string>(OrderDbContext.RefundSellerId).HasMaxLength(IdLength).IsRequired().HasDefaultValue("");
+            refund.Property<string>(OrderDbContext.RefundBuyerId).HasMaxLength(IdLength).IsRequired().HasDefaultValue("");
+            refund.HasIndex(OrderDbContext.RefundSellerId, nameof(Refund.RefundedAt));
+            refund.HasIndex(OrderDbContext.RefundBuyerId, nameof(Refund.RefundedAt));
+        });
+        order.Navigation(o => o.Refunds).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // The carrier bringing a shipped package back (R42, R43), on the order's row.
+        order.OwnsOne(o => o.CarrierReturn, carrierReturn =>
+        {
+            carrierReturn.Property(r => r.Cause).HasColumnName("carrier_return_cause");
+            carrierReturn.Property(r => r.Note).HasColumnName("carrier_return_note").HasMaxLength(1000);
+            carrierReturn.Property(r => r.RequestedAt).HasColumnName("carrier_return_requested_at");
+            carrierReturn.Property(r => r.ReceivedAt).HasColumnName("carrier_return_received_at");
+            carrierReturn.Property(r => r.RefundId).HasColumnName("carrier_return_refund_id").HasMaxLength(IdLength);
+            carrierReturn.Ignore(r => r.InProgress);
+        });
     }
 }
