@@ -4,6 +4,7 @@ using OrderService.Application.Feeds;
 using OrderService.Application.Idempotency;
 using OrderService.Application.Metrics;
 using OrderService.Application.Orders;
+using OrderService.Application.Refunds;
 using OrderService.Application.Templates;
 
 namespace OrderService.Application;
@@ -37,6 +38,15 @@ public static class ApplicationServices
         services.AddScoped<CancellationFeed>();
         services.AddScoped<GetCancellationMetrics>();
         services.AddScoped<GetReplyTemplate>();
+
+        // Refunds/
+        services.AddScoped<GetRefundableAmounts>();
+        services.AddScoped<RefundOrder>();
+        services.AddScoped<CancelItems>();
+        services.AddScoped<RecordReturn>();
+        services.AddScoped<RequestCarrierReturn>();
+        services.AddScoped<RequestAddressChange>();
+        services.AddScoped<RefundListQuery>();
         return services;
     }
 }

@@ -106,6 +106,90 @@ public static class ContractMapper
         return proto;
     }
 
+    /// <summary>A refund of the order (R20, R23).</summary>
+    public static Api.Refund ToProto(Refund refund, string orderId)
+    {
+        var proto = new Api.Refund
+        {
+            RefundId = refund.Id,
+            OrderId = orderId,
+            Reason = (Api.AdjustmentReason)refund.Reason,
+            Total = ToMoney(refund.Total.MinorUnits, refund.CurrencyCode),
+            CreateTime = Timestamp.FromDateTimeOffset(refund.RefundedAt),
+        };
+        proto.Items.AddRange(refund.Lines.Select(line => new Api.ItemRefund
+        {
+            OrderItemId = line.OrderItemId,
+            Amounts = { line.Amounts.OrderBy(a => a.Component).Select(ToProto) },
+            Deductions = { line.Deductions.OrderBy(d => d.Component).Select(ToProto) },
+        }));
+        return proto;
+    }
+
+    /// <summary>The money of the units CancelItems canceled (R21), as the contract's refund:
+    /// its id is the cancellation act's, its reason the cancellation's where the adjustment
+    /// codes have the same one (OTHER otherwise). It is not a refund of shipped units, so
+    /// ListRefunds does not list it (R24).</summary>
+    public static Api.Refund ToProto(ItemsCancellation canceled, string orderId, string currencyCode)
+    {
+        var proto = new Api.Refund
+        {
+            RefundId = canceled.Act.Id,
+            OrderId = orderId,
+            Reason = AdjustmentReasonOf(canceled.Act.Attribution.Reason),
+            Total = ToMoney(canceled.TotalMinorUnits, currencyCode),
+            CreateTime = Timestamp.FromDateTimeOffset(canceled.Act.CanceledAt),
+        };
+        proto.Items.AddRange(canceled.Charges.OrderBy(c => c.OrderItemId, StringComparer.Ordinal).Select(charges => new Api.ItemRefund
+        {
+            OrderItemId = charges.OrderItemId,
+            Amounts = { charges.Amounts.OrderBy(a => a.Component).Select(ToProto) },
+        }));
+        return proto;
+    }
+
+    /// <summary>R24: charged, refunded and refundable per item and component.</summary>
+    public static Api.GetRefundableAmountsResponse ToProto(RefundableAmounts amounts)
+    {
+        var proto = new Api.GetRefundableAmountsResponse { CurrencyCode = amounts.CurrencyCode };
+        proto.Items.AddRange(amounts.Items.Select(item => new Api.ItemRefundable
+        {
+            OrderItemId = item.OrderItemId,
+            QuantityShipped = item.QuantityShipped,
+            QuantityUnshipped = item.QuantityUnshipped,
+            QuantityReturned = item.QuantityReturned,
+            Components =
+            {
+                item.Components.OrderBy(c => c.Component).Select(c => new Api.ComponentRefundable
+                {
+                    Component = (Api.ChargeComponent)c.Component,
+                    Charged = ToMoney(c.Charged.MinorUnits, amounts.CurrencyCode),
+                    Refunded = ToMoney(c.Refunded.MinorUnits, amounts.CurrencyCode),
+                    Refundable = ToMoney(c.Refundable.MinorUnits, amounts.CurrencyCode),
+                }),
+            },
+        }));
+        return proto;
+    }
+
+    /// <summary>The adjustment code that says the same as a cancellation reason.</summary>
+    private static Api.AdjustmentReason AdjustmentReasonOf(CancelReason reason) => reason switch
+    {
+        CancelReason.NoInventory => Api.AdjustmentReason.NoInventory,
+        CancelReason.ShippingAddressUndeliverable => Api.AdjustmentReason.CustomerAddressIncorrect,
+        CancelReason.CustomerExchange => Api.AdjustmentReason.Exchange,
+        CancelReason.BuyerCanceled => Api.AdjustmentReason.CustomerCancel,
+        CancelReason.GeneralAdjustment => Api.AdjustmentReason.GeneralAdjustment,
+        CancelReason.CarrierCreditDecision => Api.AdjustmentReason.CarrierCreditDecision,
+        CancelReason.RiskAssessmentInformationNotValid => Api.AdjustmentReason.RiskAssessmentInformationNotValid,
+        CancelReason.CustomerReturn => Api.AdjustmentReason.CustomerReturn,
+        CancelReason.PricingError => Api.AdjustmentReason.PriceError,
+        _ => Api.AdjustmentReason.Other,
+    };
+
+    private static Api.ChargeAmount ToProto(ChargeAmount amount) =>
+        new() { Component = (Api.ChargeComponent)amount.Component, Amount = ToMoney(amount.Amount.MinorUnits, amount.Amount.CurrencyCode) };
+
     /// <summary>Exact minor units to google.type.Money (units + nanos).</summary>
     public static Google.Type.Money ToMoney(long minorUnits, string currencyCode)
     {

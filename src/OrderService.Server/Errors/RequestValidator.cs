@@ -164,6 +164,26 @@ public sealed partial class RequestValidator
         return (money.Units * minorPerUnit) + (money.Nanos / nanosPerMinorUnit);
     }
 
+    /// <summary>A google.type.Money amount in its own currency, as exact minor units: a
+    /// supported currency, not negative, nothing finer than the minor unit (never rounded).
+    /// Whether it is the order's currency is the domain's to say.</summary>
+    public Money Amount(Google.Type.Money? money, string field)
+    {
+        if (money is null)
+        {
+            Add(field, "required");
+            return default;
+        }
+
+        if (!Currencies.IsSupported(money.CurrencyCode))
+        {
+            Add($"{field}.currency_code", "must be a supported ISO 4217 code such as JPY or USD");
+            return default;
+        }
+
+        return new Money(MinorUnits(money, money.CurrencyCode, field), money.CurrencyCode);
+    }
+
     /// <summary>Throws INVALID_ARGUMENT naming every violation collected.</summary>
     public void ThrowIfInvalid()
     {

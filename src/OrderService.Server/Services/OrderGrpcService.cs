@@ -5,6 +5,7 @@ using OrderService.Application.Idempotency;
 using OrderService.Application.Mapping;
 using OrderService.Application.Metrics;
 using OrderService.Application.Orders;
+using OrderService.Application.Refunds;
 using OrderService.Application.Templates;
 using OrderService.Contracts.V1;
 using OrderService.Server.Access;
@@ -24,7 +25,9 @@ public sealed partial class OrderGrpcService(
     RequestCancellation requestCancellation,
     CancellationFeed cancellationFeed,
     GetCancellationMetrics getCancellationMetrics,
-    GetReplyTemplate getReplyTemplate) : Contracts.V1.OrderService.OrderServiceBase
+    GetReplyTemplate getReplyTemplate,
+    RequestAddressChange requestAddressChange,
+    RequestCarrierReturn requestCarrierReturn) : Contracts.V1.OrderService.OrderServiceBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
@@ -94,11 +97,28 @@ public sealed partial class OrderGrpcService(
             shipment, context.CancellationToken);
     }
 
-    public override Task<RequestAddressChangeResponse> RequestAddressChange(RequestAddressChangeRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method);
+    public override Task<RequestAddressChangeResponse> RequestAddressChange(RequestAddressChangeRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        var requestId = v.RequestId(request.RequestId);
+        v.Identifier(request.OrderId, "order_id");
+        v.Text(request.Reason, "reason", 500);
+        v.ThrowIfInvalid();
+        return requestAddressChange.ExecuteAsync(AccessInterceptor.CallerOf(context), new RequestKey(context.Method, requestId, request),
+            request.OrderId, request.Reason, context.CancellationToken);
+    }
 
-    public override Task<RequestCarrierReturnResponse> RequestCarrierReturn(RequestCarrierReturnRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method);
+    public override Task<RequestCarrierReturnResponse> RequestCarrierReturn(RequestCarrierReturnRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        var requestId = v.RequestId(request.RequestId);
+        v.Identifier(request.OrderId, "order_id");
+        v.DefinedEnum(request.Cause, "cause");
+        v.Text(request.Note, "note", 1000, required: false);
+        v.ThrowIfInvalid();
+        return requestCarrierReturn.ExecuteAsync(AccessInterceptor.CallerOf(context), new RequestKey(context.Method, requestId, request),
+            request.OrderId, (Domain.CarrierReturnCause)request.Cause, request.Note, context.CancellationToken);
+    }
 
     public override Task StreamOrderReport(StreamOrderReportRequest request, IServerStreamWriter<StreamOrderReportResponse> responseStream, ServerCallContext context) =>
         throw RpcErrors.Unimplemented(context.Method);
