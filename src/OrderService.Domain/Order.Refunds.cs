@@ -6,7 +6,7 @@ namespace OrderService.Domain;
 /// units' unit x unshipped, the canceled units' unit x canceled; refunded is the sum of the
 /// refunds' amounts; refundable now = unit x shipped - refunded. So charged = refunded +
 /// refundable + canceled + unshipped share, always, and refunded never exceeds charged
-/// (R22). See docs/refunds-domain-notes.md.</remarks>
+/// (R22). See docs/refunds.md and docs/decisions.md ("Refunds").</remarks>
 public sealed partial class Order
 {
     private readonly List<Refund> _refunds = [];

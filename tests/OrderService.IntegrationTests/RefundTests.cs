@@ -196,6 +196,27 @@ public sealed class RefundTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task R14_R21_the_unshipped_rest_of_a_partially_shipped_order_with_an_official_buyer_request_is_canceled_without_counting()
+    {
+        var order = await OrderIn(server, OrderStatus.PartiallyShipped, _seller, _buyer);
+        using var buyer = server.Buyer(_buyer);
+        await buyer.Orders.RequestCancellationAsync(BuyerRequest(order.OrderId));
+        using var seller = server.Seller(_seller);
+        var request = CancelUnits(order.OrderId, ("A", 1), ("B", 1));
+        request.Reason = CancelReason.BuyerCanceled;
+
+        var answer = await seller.Refunds.CancelItemsAsync(request);
+
+        Assert.Equal(OrderStatus.Shipped, answer.Order.Status); // nothing left unshipped
+        var act = Assert.Single(answer.Order.Cancellations);
+        Assert.False(act.CountsAgainstSellerRate);
+        Assert.Equal(CancellationRequester.BuyerOfficial, act.Requester);
+        Assert.Equal(1099 + 300 + 4500, answer.Refund.Total.Units);
+        var metrics = await seller.Orders.GetCancellationMetricsAsync(new GetCancellationMetricsRequest());
+        Assert.Empty(metrics.CountedOrderIds);
+    }
+
+    [Fact]
     public async Task R23_a_return_refunds_only_the_units_received_minus_the_return_fee()
     {
         var order = await OrderIn(server, OrderStatus.Shipped, _seller, _buyer);
