@@ -11,7 +11,8 @@ public sealed record OrderEventPayload(
     OrderStatus Status,
     IReadOnlyList<OrderEventPayload.ItemQuantities> Items,
     string? BuyerCancellationReason,
-    CancellationAttribution? Cancellation)
+    CancellationAttribution? Cancellation,
+    OrderEventPayload.RefundMade? Refund = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -21,11 +22,16 @@ public sealed record OrderEventPayload(
 
     public sealed record ItemQuantities(string OrderItemId, int Ordered, int Shipped, int Canceled);
 
+    /// <summary>The refund an event made (REFUND_ISSUED, RETURN_RECORDED), as it was made.</summary>
+    public sealed record RefundMade(
+        string RefundId, AdjustmentReason Reason, string CurrencyCode, DateTimeOffset RefundedAt, IReadOnlyList<RefundLine> Lines);
+
     public static OrderEventPayload Of(Order order, OrderEvent orderEvent) => new(
         order.Status,
         order.Items.Select(i => new ItemQuantities(i.Id, i.QuantityOrdered, i.QuantityShipped, i.QuantityCanceled)).ToList(),
         order.BuyerCancellationRequest?.Reason,
-        orderEvent.Cancellation);
+        orderEvent.Cancellation,
+        orderEvent.Refund is { } refund ? new RefundMade(refund.Id, refund.Reason, refund.CurrencyCode, refund.RefundedAt, refund.Lines) : null);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

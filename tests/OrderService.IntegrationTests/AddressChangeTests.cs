@@ -89,7 +89,9 @@ public sealed class AddressChangeTests(ServerFixture server)
 
         Assert.Equal(2 * (1099 + 300) + 4500 - 800, refund.Total.Units);
         Assert.Equal(AdjustmentReason.Undeliverable, refund.Reason);
-        Assert.Equal([NotificationType.CarrierReturnRequested, NotificationType.ReturnRecorded], (await Next(buyerNotices, 2)).Select(n => n.Type));
+        var notices = await Next(buyerNotices, 2);
+        Assert.Equal([NotificationType.CarrierReturnRequested, NotificationType.ReturnRecorded], notices.Select(n => n.Type));
+        Assert.Equal(refund, notices[1].Refund); // the return's notice carries its refund
         // Closed: a new carrier return finds nothing left to bring back.
         await Expect.Failure(StatusCode.FailedPrecondition, "NOTHING_TO_RETURN",
             () => seller.Orders.RequestCarrierReturnAsync(CarrierReturn(order.OrderId)).ResponseAsync);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OrderService.Client;
 using OrderService.Contracts.V1;
 using OrderService.IntegrationTests.Infrastructure;
+using static OrderService.IntegrationTests.Infrastructure.Notices;
 using static OrderService.IntegrationTests.Infrastructure.TestData;
 
 namespace OrderService.IntegrationTests;
@@ -31,10 +32,10 @@ public sealed class RefundTests(ServerFixture server)
             [("A", 1, 1, 0), ("B", 0, 1, 0)],
             amounts.Items.Select(i => (i.OrderItemId, i.QuantityShipped, i.QuantityUnshipped, i.QuantityReturned)));
         Assert.Equal(
-            [(ChargeComponent.Principal, 2198L, 0L, 1099L), (ChargeComponent.Shipping, 600L, 0L, 300L)],
-            amounts.Items[0].Components.Select(c => (c.Component, c.Charged.Units, c.Refunded.Units, c.Refundable.Units)));
-        Assert.Equal([(ChargeComponent.Principal, 4500L, 0L, 0L)],
-            amounts.Items[1].Components.Select(c => (c.Component, c.Charged.Units, c.Refunded.Units, c.Refundable.Units)));
+            [(ChargeComponent.Principal, 2198L, 0L, 1099L, 1099L), (ChargeComponent.Shipping, 600L, 0L, 300L, 300L)],
+            amounts.Items[0].Components.Select(c => (c.Component, c.Charged.Units, c.Refunded.Units, c.Refundable.Units, c.Cancelable.Units)));
+        Assert.Equal([(ChargeComponent.Principal, 4500L, 0L, 0L, 4500L)],
+            amounts.Items[1].Components.Select(c => (c.Component, c.Charged.Units, c.Refunded.Units, c.Refundable.Units, c.Cancelable.Units)));
     }
 
     [Fact]
@@ -43,13 +44,22 @@ public sealed class RefundTests(ServerFixture server)
         var order = await OrderIn(server, OrderStatus.Shipped, _seller, _buyer);
         using var seller = server.Seller(_seller);
         using var buyer = server.Buyer(_buyer);
+        using var buyerNotices = await Subscribed(buyer, new SubscribeRequest { Types_ = { NotificationType.RefundIssued } });
 
         var refund = (await seller.Refunds.RefundOrderAsync(FullRefund(order.OrderId))).Refund;
+
+        // The buyer's notice carries the refund as made (R20).
+        var notice = Assert.Single(await Next(buyerNotices, 1));
+        Assert.Equal((NotificationType.RefundIssued, order.OrderId), (notice.Type, notice.OrderId));
+        Assert.Equal(refund, notice.Refund);
 
         Assert.StartsWith("ref_", refund.RefundId);
         Assert.Equal(order.OrderId, refund.OrderId);
         Assert.Equal(2 * (1099 + 300) + 4500, refund.Total.Units);
         Assert.Equal(["A", "B"], refund.Items.Select(i => i.OrderItemId).Order());
+        Assert.Equal(
+            [(ChargeComponent.Principal, 2198L), (ChargeComponent.Shipping, 600L)],
+            refund.Items.Single(i => i.OrderItemId == "A").Amounts.Select(a => (a.Component, a.Amount.Units)));
         var after = await seller.Refunds.GetRefundableAmountsAsync(new GetRefundableAmountsRequest { OrderId = order.OrderId });
         Assert.All(after.Items.SelectMany(i => i.Components), c => Assert.Equal((0L, c.Charged.Units), (c.Refundable.Units, c.Refunded.Units)));
         await Expect.Failure(StatusCode.FailedPrecondition, "NOTHING_TO_REFUND",

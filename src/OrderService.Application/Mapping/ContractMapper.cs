@@ -107,17 +107,22 @@ public static class ContractMapper
     }
 
     /// <summary>A refund of the order (R20, R23).</summary>
-    public static Api.Refund ToProto(Refund refund, string orderId)
+    public static Api.Refund ToProto(Refund refund, string orderId) =>
+        ToProto(refund.Id, orderId, refund.Reason, refund.CurrencyCode, refund.RefundedAt, refund.Lines);
+
+    /// <summary>A refund from its parts, as an event's payload keeps them.</summary>
+    public static Api.Refund ToProto(
+        string refundId, string orderId, AdjustmentReason reason, string currencyCode, DateTimeOffset refundedAt, IReadOnlyList<RefundLine> lines)
     {
         var proto = new Api.Refund
         {
-            RefundId = refund.Id,
+            RefundId = refundId,
             OrderId = orderId,
-            Reason = (Api.AdjustmentReason)refund.Reason,
-            Total = ToMoney(refund.Total.MinorUnits, refund.CurrencyCode),
-            CreateTime = Timestamp.FromDateTimeOffset(refund.RefundedAt),
+            Reason = (Api.AdjustmentReason)reason,
+            Total = ToMoney(lines.Sum(line => line.NetMinorUnits), currencyCode),
+            CreateTime = Timestamp.FromDateTimeOffset(refundedAt),
         };
-        proto.Items.AddRange(refund.Lines.Select(line => new Api.ItemRefund
+        proto.Items.AddRange(lines.Select(line => new Api.ItemRefund
         {
             OrderItemId = line.OrderItemId,
             Amounts = { line.Amounts.OrderBy(a => a.Component).Select(ToProto) },
@@ -166,6 +171,7 @@ public static class ContractMapper
                     Charged = ToMoney(c.Charged.MinorUnits, amounts.CurrencyCode),
                     Refunded = ToMoney(c.Refunded.MinorUnits, amounts.CurrencyCode),
                     Refundable = ToMoney(c.Refundable.MinorUnits, amounts.CurrencyCode),
+                    Cancelable = ToMoney(c.Cancelable.MinorUnits, amounts.CurrencyCode),
                 }),
             },
         }));

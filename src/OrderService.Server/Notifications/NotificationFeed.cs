@@ -395,6 +395,9 @@ public sealed class NotificationFeed(
                 OrderId = record.OrderId,
                 Order = summary,
                 Cancellation = ContractMapper.ToProto(payload.Cancellation),
+                Refund = payload.Refund is { } refund
+                    ? ContractMapper.ToProto(refund.RefundId, record.OrderId, refund.Reason, refund.CurrencyCode, refund.RefundedAt, refund.Lines)
+                    : null,
             },
         };
     }
