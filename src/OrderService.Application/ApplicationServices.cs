@@ -36,6 +36,7 @@ public static class ApplicationServices
         services.AddScoped<CancelOrder>();
         services.AddScoped<RequestCancellation>();
         services.AddScoped<CancellationFeed>();
+        services.AddScoped<AdjustmentFeed>();
         services.AddScoped<GetCancellationMetrics>();
         services.AddScoped<GetReplyTemplate>();
 

@@ -76,10 +76,13 @@ public sealed class PlatformTests(ServerFixture server)
     {
         using var seller = server.Seller("S-platform");
 
-        // The adjustment feed is the refund method still to come; RefundOrder and
-        // RequestCarrierReturn were the examples here until they were implemented.
-        await Expect.Failure(StatusCode.Unimplemented, "NOT_IMPLEMENTED_YET",
-            () => seller.Refunds.SubmitAdjustmentFeedAsync(new SubmitAdjustmentFeedRequest()).ResponseAsync);
+        // Reports are the method still to come; RefundOrder, RequestCarrierReturn and
+        // SubmitAdjustmentFeed were the examples here until they were implemented.
+        await Expect.Failure(StatusCode.Unimplemented, "NOT_IMPLEMENTED_YET", async () =>
+        {
+            using var report = seller.Orders.StreamOrderReport(new StreamOrderReportRequest());
+            await report.ResponseStream.MoveNext(CancellationToken.None);
+        });
     }
 
     public static TheoryData<System.Type, System.Type> SharedEnums => new()

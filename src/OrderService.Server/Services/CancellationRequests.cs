@@ -103,7 +103,7 @@ internal static class CancellationRequests
         v.Add("language_code", message);
     }
 
-    private static Google.Rpc.Status RefusalOf(RequestValidator v)
+    internal static Google.Rpc.Status RefusalOf(RequestValidator v)
     {
         try
         {

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using OrderService.Application.Feeds;
 using OrderService.Application.Idempotency;
 using OrderService.Application.Refunds;
 using OrderService.Contracts.V1;
@@ -8,15 +9,14 @@ using OrderService.Server.Errors;
 namespace OrderService.Server.Services;
 
 /// <summary>orderservice.v1.RefundService: money going back to the buyer (R20-R24, R42,
-/// R43). Each method checks the request's shape, calls its use case and returns its answer.
-/// SubmitAdjustmentFeed is not implemented by this server version yet: it answers
-/// UNIMPLEMENTED with an ErrorInfo saying so.</summary>
+/// R43). Each method checks the request's shape, calls its use case and returns its answer.</summary>
 public sealed class RefundGrpcService(
     GetRefundableAmounts getRefundableAmounts,
     RefundOrder refundOrder,
     CancelItems cancelItems,
     RecordReturn recordReturn,
-    RefundListQuery refundList) : RefundService.RefundServiceBase
+    RefundListQuery refundList,
+    AdjustmentFeed adjustmentFeed) : RefundService.RefundServiceBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
@@ -33,13 +33,10 @@ public sealed class RefundGrpcService(
     {
         var v = new RequestValidator();
         var requestId = v.RequestId(request.RequestId);
-        v.Identifier(request.OrderId, "order_id");
-        v.DefinedEnum(request.Reason, "reason");
-        var items = RefundRequests.ItemRefunds(request.Items, v);
+        var refund = RefundRequests.Refund(v, request.OrderId, request.Reason, request.Items);
         v.ThrowIfInvalid();
         return refundOrder.ExecuteAsync(AccessInterceptor.CallerOf(context), new RequestKey(context.Method, requestId, request),
-            new Application.Refunds.RefundOrder.Command(request.OrderId, (Domain.AdjustmentReason)request.Reason, items),
-            request.ValidateOnly, context.CancellationToken);
+            refund, request.ValidateOnly, context.CancellationToken);
     }
 
     public override Task<CancelItemsResponse> CancelItems(CancelItemsRequest request, ServerCallContext context)
@@ -59,8 +56,23 @@ public sealed class RefundGrpcService(
             context.CancellationToken);
     }
 
-    public override Task<SubmitAdjustmentFeedResponse> SubmitAdjustmentFeed(SubmitAdjustmentFeedRequest request, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method);
+    public override Task<SubmitAdjustmentFeedResponse> SubmitAdjustmentFeed(SubmitAdjustmentFeedRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidator();
+        var requestId = v.RequestId(request.RequestId);
+        if (request.Lines.Count == 0)
+        {
+            v.Add("lines", "required: at least one line");
+        }
+        else if (request.Lines.Count > AdjustmentFeed.MaxLines)
+        {
+            v.Add("lines", $"at most {AdjustmentFeed.MaxLines} lines; split the feed");
+        }
+
+        v.ThrowIfInvalid();
+        return adjustmentFeed.SubmitAsync(AccessInterceptor.CallerOf(context), new RequestKey(context.Method, requestId, request),
+            RefundRequests.FeedLines(request.Lines), request.ValidateOnly, context.CancellationToken);
+    }
 
     public override Task<RecordReturnResponse> RecordReturn(RecordReturnRequest request, ServerCallContext context)
     {

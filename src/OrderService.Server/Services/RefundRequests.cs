@@ -69,6 +69,33 @@ internal static class RefundRequests
         return result;
     }
 
+    /// <summary>One refund, checked alike for RefundOrder and each adjustment feed line.</summary>
+    public static Application.Refunds.RefundOrder.Command Refund(
+        RequestValidator v, string orderId, Api.AdjustmentReason reason, IReadOnlyList<Api.ItemRefund> items)
+    {
+        v.Identifier(orderId, "order_id");
+        v.DefinedEnum(reason, "reason");
+        return new Application.Refunds.RefundOrder.Command(orderId, (AdjustmentReason)reason, ItemRefunds(items, v));
+    }
+
+    /// <summary>Each line checked on its own: a line with a bad shape keeps its
+    /// INVALID_ARGUMENT as its result and the others go on (R20, as R10 for cancellations).</summary>
+    public static List<Application.Feeds.FeedLine<Application.Refunds.RefundOrder.Command>> FeedLines(IReadOnlyList<Api.AdjustmentFeedLine> lines)
+    {
+        var checkedLines = new List<Application.Feeds.FeedLine<Application.Refunds.RefundOrder.Command>>(lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var v = new RequestValidator();
+            var command = Refund(v, line.OrderId, line.Reason, line.Items);
+            checkedLines.Add(v.IsValid
+                ? new(i + 1, line.OrderId, command, null)
+                : new(i + 1, line.OrderId, null, CancellationRequests.RefusalOf(v)));
+        }
+
+        return checkedLines;
+    }
+
     private static void Count(int count, string field, RequestValidator v)
     {
         if (count > MaxEntries)
