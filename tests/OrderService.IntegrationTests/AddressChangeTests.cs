@@ -65,8 +65,10 @@ public sealed class AddressChangeTests(ServerFixture server)
         }).ResponseAsync);
     }
 
-    [Fact]
-    public async Task R42_R43_a_carrier_return_is_in_progress_until_the_package_is_back_and_refunded_minus_the_return_fee()
+    [Theory]
+    [InlineData(CarrierReturnCause.BuyerCannotReceive)] // R42
+    [InlineData(CarrierReturnCause.BuyerNotResponding)] // R43
+    public async Task R42_R43_a_carrier_return_is_in_progress_until_the_package_is_back_and_refunded_minus_the_return_fee(CarrierReturnCause cause)
     {
         var order = await OrderIn(server, OrderStatus.Shipped, _seller, _buyer);
         using var seller = server.Seller(_seller);
@@ -76,7 +78,8 @@ public sealed class AddressChangeTests(ServerFixture server)
             Types_ = { NotificationType.CarrierReturnRequested, NotificationType.ReturnRecorded },
         });
 
-        await seller.Orders.RequestCarrierReturnAsync(CarrierReturn(order.OrderId));
+        var requested = (await seller.Orders.RequestCarrierReturnAsync(CarrierReturn(order.OrderId, cause))).Order;
+        Assert.Equal(OrderStatus.Shipped, requested.Status); // the units are shipped while they travel back
         await Expect.Failure(StatusCode.FailedPrecondition, "CARRIER_RETURN_IN_PROGRESS",
             () => seller.Orders.RequestCarrierReturnAsync(CarrierReturn(order.OrderId)).ResponseAsync);
         var refund = (await seller.Refunds.RecordReturnAsync(new RecordReturnRequest
@@ -111,6 +114,6 @@ public sealed class AddressChangeTests(ServerFixture server)
     private static RequestAddressChangeRequest AddressChange(string orderId) =>
         new() { RequestId = RequestId(), OrderId = orderId, Reason = "I moved and can no longer receive there." };
 
-    private static RequestCarrierReturnRequest CarrierReturn(string orderId) =>
-        new() { RequestId = RequestId(), OrderId = orderId, Cause = CarrierReturnCause.BuyerCannotReceive };
+    private static RequestCarrierReturnRequest CarrierReturn(string orderId, CarrierReturnCause cause = CarrierReturnCause.BuyerCannotReceive) =>
+        new() { RequestId = RequestId(), OrderId = orderId, Cause = cause };
 }
