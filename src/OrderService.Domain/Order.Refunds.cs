@@ -133,7 +133,7 @@ public sealed partial class Order
     /// CustomerReturn. Event RETURN_RECORDED, which carries the refund.</summary>
     public Refund RecordReturn(IReadOnlyList<ItemQuantity> lines, IReadOnlyList<ChargeAmount> deductions, DateTimeOffset now)
     {
-        var items = ResolveItems(lines, "lines");
+        var items = ResolveItems(lines, "lines", "quantity_received");
         EnsureDeductions(deductions, "deductions");
         OrderStateMachine.EnsureAllowed(Status, OrderAction.RecordReturn);
 
@@ -144,7 +144,7 @@ public sealed partial class Order
             {
                 throw new DomainException(ErrorKind.FailedPrecondition, "QUANTITY_EXCEEDS_RETURNABLE",
                     $"Item '{items[i].Id}' has {returnable} shipped unit(s) not yet returned; cannot record {lines[i].Quantity} received (R23). Units that never shipped are canceled, not returned (R21).",
-                    $"lines[{i}].quantity",
+                    $"lines[{i}].quantity_received",
                     new Dictionary<string, string>
                     {
                         ["order_item_id"] = items[i].Id,
@@ -392,7 +392,7 @@ public sealed partial class Order
         var metadata = new Dictionary<string, string>
         {
             ["order_item_id"] = item.Id,
-            ["component"] = amount.Component.ToString(),
+            ["component"] = OrderStateMachine.ToUpperSnake(amount.Component),
             ["refundable_minor_units"] = Text(state.Refundable.MinorUnits),
             ["refunded_minor_units"] = Text(state.Refunded.MinorUnits),
             ["charged_minor_units"] = Text(state.Charged.MinorUnits),

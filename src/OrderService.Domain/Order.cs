@@ -181,7 +181,10 @@ public sealed partial class Order
         instant.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Looks up the items a request names, refusing unknown and repeated ones.</summary>
-    private List<OrderItem> ResolveItems(IReadOnlyList<ItemQuantity> lines, string field)
+    /// <summary>The items <paramref name="lines"/> name, in their order; a line's quantity is
+    /// the request's field <paramref name="quantityField"/> ("quantity", or "quantity_received"
+    /// for a return).</summary>
+    private List<OrderItem> ResolveItems(IReadOnlyList<ItemQuantity> lines, string field, string quantityField = "quantity")
     {
         if (lines.Count == 0)
         {
@@ -195,7 +198,7 @@ public sealed partial class Order
             var line = lines[i];
             if (line.Quantity <= 0)
             {
-                throw DomainException.Invalid($"{field}[{i}].quantity", "QUANTITY_NOT_POSITIVE", "quantity must be at least 1.");
+                throw DomainException.Invalid($"{field}[{i}].{quantityField}", "QUANTITY_NOT_POSITIVE", $"{quantityField} must be at least 1.");
             }
 
             if (!seen.Add(line.OrderItemId))

@@ -68,8 +68,12 @@ public static class OrderStateMachine
     }
 
     /// <summary>"PartiallyShipped" -> "PARTIALLY_SHIPPED", as the contract spells statuses.</summary>
-    public static string ToUpperSnake(OrderStatus status) =>
-        string.Concat(status.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+    public static string ToUpperSnake(OrderStatus status) => ToUpperSnake((Enum)status);
+
+    /// <summary>An enum value as the contract spells it, without the enum's prefix
+    /// ("PartiallyShipped" is PARTIALLY_SHIPPED, "ShippingTax" SHIPPING_TAX).</summary>
+    public static string ToUpperSnake(Enum value) =>
+        string.Concat(value.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     private static Dictionary<(OrderStatus, OrderAction), Transition> Build()
     {

@@ -96,10 +96,10 @@ public sealed class ReturnTests
         order.RecordReturn([new ItemQuantity("A", 1)], [], Now);
 
         var refusal = Refused(order, () => order.RecordReturn([new ItemQuantity("A", 1)], [], Now),
-            ErrorKind.FailedPrecondition, "QUANTITY_EXCEEDS_RETURNABLE", "lines[0].quantity");
+            ErrorKind.FailedPrecondition, "QUANTITY_EXCEEDS_RETURNABLE", "lines[0].quantity_received");
         Assert.Equal("0", refusal.Metadata["quantity_returnable"]);
         Refused(order, () => order.RecordReturn([new ItemQuantity("B", 1)], [], Now),
-            ErrorKind.FailedPrecondition, "QUANTITY_EXCEEDS_RETURNABLE", "lines[0].quantity");
+            ErrorKind.FailedPrecondition, "QUANTITY_EXCEEDS_RETURNABLE", "lines[0].quantity_received");
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ReturnTests
     [InlineData("negative fee", "NEGATIVE_AMOUNT", "deductions[0].amount")]
     [InlineData("other currency", "CURRENCY_MISMATCH", "deductions[0].amount.currency_code")]
     [InlineData("no lines", "NO_LINES", "lines")]
-    [InlineData("zero units", "QUANTITY_NOT_POSITIVE", "lines[0].quantity")]
+    [InlineData("zero units", "QUANTITY_NOT_POSITIVE", "lines[0].quantity_received")]
     public void R23_a_malformed_return_is_an_invalid_argument(string mistake, string reason, string field)
     {
         var order = Jpy(("A", 2));

@@ -109,7 +109,10 @@ public sealed class RefundTests(ServerFixture server)
         await Expect.Failure(StatusCode.FailedPrecondition, "AMOUNT_EXCEEDS_REFUNDABLE",
             () => seller.Refunds.RefundOrderAsync(PartialRefund(order.OrderId, "A", (ChargeComponent.Principal, 5000))).ResponseAsync);
 
-        Assert.Contains("CancelItems", Expect.ErrorInfo(refused).Metadata.Values.Concat([refused.Status.Detail]).Aggregate((a, b) => a + b));
+        var info = Expect.ErrorInfo(refused);
+        Assert.Equal("orderservice.v1.RefundService/CancelItems", info.Metadata["use_instead"]);
+        Assert.Equal(("A", "PRINCIPAL", "1099", "1"),
+            (info.Metadata["order_item_id"], info.Metadata["component"], info.Metadata["refundable_minor_units"], info.Metadata["quantity_unshipped"]));
         var amounts = await seller.Refunds.GetRefundableAmountsAsync(new GetRefundableAmountsRequest { OrderId = order.OrderId });
         Assert.All(amounts.Items.SelectMany(i => i.Components), c => Assert.Equal(0, c.Refunded.Units));
     }

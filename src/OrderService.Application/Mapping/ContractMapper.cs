@@ -190,6 +190,7 @@ public static class ContractMapper
         CancelReason.RiskAssessmentInformationNotValid => Api.AdjustmentReason.RiskAssessmentInformationNotValid,
         CancelReason.CustomerReturn => Api.AdjustmentReason.CustomerReturn,
         CancelReason.PricingError => Api.AdjustmentReason.PriceError,
+        CancelReason.CarrierCoverageFailure => Api.AdjustmentReason.CarrierCoverageFailure,
         _ => Api.AdjustmentReason.Other,
     };
 
