@@ -25,9 +25,10 @@ public enum CarrierReturnCause
 }
 
 /// <summary>The path a buyer's wish to receive elsewhere takes, and the reply to send.</summary>
-/// <param name="ReplyTemplate">The template whose text fits, or null when none of T1-T5
-/// does: no template tells a buyer that the carrier brings the package back (R42), and T3
-/// ("return it after it arrives") would be wrong for a buyer who cannot receive it.</param>
+/// <param name="ReplyTemplate">The template whose text fits, or null when none does. After
+/// shipment it is the service's own T6: none of T1-T5 tells a buyer that the carrier brings
+/// the package back (R42), and T3 ("return it after it arrives") would be wrong for a buyer
+/// who cannot receive it.</param>
 /// <param name="Rule">The rule the path follows, for messages and logs.</param>
 public sealed record AddressChangeDecision(AddressChangeOutcome Outcome, ReplyTemplateId? ReplyTemplate, string Rule);
 
@@ -62,7 +63,7 @@ public static class AddressChange
         {
             OrderStatus.Pending => new(AddressChangeOutcome.ContactCustomerService, ReplyTemplateId.T2PendingContactCustomerService, "R2"),
             OrderStatus.Unshipped => new(AddressChangeOutcome.CancelAndReorder, ReplyTemplateId.T4CancelAndReorder, "R41"),
-            OrderStatus.PartiallyShipped or OrderStatus.Shipped => new(AddressChangeOutcome.CarrierReturn, null, "R42"),
+            OrderStatus.PartiallyShipped or OrderStatus.Shipped => new(AddressChangeOutcome.CarrierReturn, ReplyTemplateId.T6CarrierReturn, "R42"),
             _ => throw new InvalidOperationException($"The table allows RequestAddressChange in {status} but no path is decided for it."),
         };
     }

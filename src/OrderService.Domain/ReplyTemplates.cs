@@ -1,6 +1,7 @@
 namespace OrderService.Domain;
 
-/// <summary>The reply templates T1-T5 of docs/domain-rules.md. The numbers are those of the contract's
+/// <summary>The reply templates T1-T5 of docs/domain-rules.md, and the service's own T6 (see
+/// docs/decisions.md). The numbers are those of the contract's
 /// <c>ReplyTemplateId</c> (REPLY_TEMPLATE_ID_T1_USE_OFFICIAL_CANCELLATION = 1, ...).</summary>
 public enum ReplyTemplateId
 {
@@ -15,9 +16,13 @@ public enum ReplyTemplateId
     T4CancelAndReorder = 4,
     /// <summary>T5: the order is canceled; place a new order (R16).</summary>
     T5PlaceNewOrder = 5,
+    /// <summary>T6, the service's own (the seller help has no text for it): shipped, and the
+    /// buyer cannot receive it; the carrier brings it back and the refund keeps the return
+    /// fee (R42, R43).</summary>
+    T6CarrierReturn = 6,
 }
 
-/// <summary>The replies a seller sends a buyer (T1-T5), in Japanese or English, filled in
+/// <summary>The replies a seller sends a buyer (T1-T6), in Japanese or English, filled in
 /// for one order: its id, its items and, when known, the buyer's name. The text follows the
 /// marketplace's seller help (docs/domain-rules.md): the official route is spelled as the buyer sees
 /// it. Nothing of the shipping address is used, and a PENDING order has no buyer name (R1),
@@ -40,7 +45,7 @@ public static class ReplyTemplates
         ArgumentNullException.ThrowIfNull(order);
         if (!Enum.IsDefined(id))
         {
-            throw DomainException.Invalid("template_id", "UNKNOWN_TEMPLATE", "template_id must be one of T1 to T5.");
+            throw DomainException.Invalid("template_id", "UNKNOWN_TEMPLATE", "template_id must be one of T1 to T6.");
         }
 
         var japanese = IsJapanese(languageCode);
@@ -111,6 +116,12 @@ public static class ReplyTemplates
             "ご連絡いただき、ありがとうございます。",
             "こちらのご注文はすでにキャンセルされており、キャンセルされたご注文を再開することはできません。"
             + "\n恐れ入りますが、商品をご希望の場合は、新たにご注文くださいますようお願いいたします。またのご利用を心よりお待ちしております。"),
+        ReplyTemplateId.T6CarrierReturn => new(
+            $"お届け先でのお受け取りについて（注文番号：{orderId}）",
+            "ご連絡いただき、ありがとうございます。",
+            "ご注文のお届け先住所は、ご注文後に変更することができません。また、こちらのご注文はすでに発送しております。"
+            + "\nお手数をおかけいたしますが、当店より配送会社に依頼し、商品を当店へ返送いたします。"
+            + "商品が当店に戻り次第、返品手数料を差し引いた金額を返金いたします。"),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, null),
     };
 
@@ -142,6 +153,11 @@ public static class ReplyTemplates
             "Thank you for your message.",
             "This order has been canceled, and a canceled order cannot be reopened. "
             + "If you would still like the item, please place a new order. We look forward to serving you again."),
+        ReplyTemplateId.T6CarrierReturn => new(
+            $"Delivery of your order {orderId}",
+            "Thank you for letting us know that you cannot receive your order at its delivery address.",
+            "The delivery address of an order cannot be changed once the order is placed, and your order has already shipped. "
+            + "We will ask the carrier to bring the package back to us; as soon as it is back, we will refund you, minus the return fee."),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, null),
     };
 }

@@ -8,8 +8,8 @@ public sealed class AddressChangeTests
     {
         { OrderStatus.Pending, AddressChangeOutcome.ContactCustomerService, ReplyTemplateId.T2PendingContactCustomerService }, // R2
         { OrderStatus.Unshipped, AddressChangeOutcome.CancelAndReorder, ReplyTemplateId.T4CancelAndReorder },                 // R41
-        { OrderStatus.PartiallyShipped, AddressChangeOutcome.CarrierReturn, null },                                           // R42
-        { OrderStatus.Shipped, AddressChangeOutcome.CarrierReturn, null },                                                    // R42
+        { OrderStatus.PartiallyShipped, AddressChangeOutcome.CarrierReturn, ReplyTemplateId.T6CarrierReturn },                // R42
+        { OrderStatus.Shipped, AddressChangeOutcome.CarrierReturn, ReplyTemplateId.T6CarrierReturn },                         // R42
     };
 
     [Theory]

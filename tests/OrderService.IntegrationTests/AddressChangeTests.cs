@@ -19,8 +19,8 @@ public sealed class AddressChangeTests(ServerFixture server)
     {
         { OrderStatus.Pending, AddressChangeOutcome.ContactCustomerService, ReplyTemplateId.T2PendingContactCustomerService },
         { OrderStatus.Unshipped, AddressChangeOutcome.CancelAndReorder, ReplyTemplateId.T4CancelAndReorder },
-        { OrderStatus.PartiallyShipped, AddressChangeOutcome.CarrierReturn, ReplyTemplateId.Unspecified },
-        { OrderStatus.Shipped, AddressChangeOutcome.CarrierReturn, ReplyTemplateId.Unspecified },
+        { OrderStatus.PartiallyShipped, AddressChangeOutcome.CarrierReturn, ReplyTemplateId.T6CarrierReturn },
+        { OrderStatus.Shipped, AddressChangeOutcome.CarrierReturn, ReplyTemplateId.T6CarrierReturn },
     };
 
     [Theory]
@@ -36,11 +36,10 @@ public sealed class AddressChangeTests(ServerFixture server)
         var answer = await buyer.Orders.RequestAddressChangeAsync(AddressChange(order.OrderId));
 
         Assert.Equal(outcome, answer.Outcome);
-        Assert.Equal(template, answer.Reply?.TemplateId ?? ReplyTemplateId.Unspecified);
-        if (answer.Reply is not null)
-        {
-            Assert.False(string.IsNullOrWhiteSpace(answer.Reply.Body));
-        }
+        Assert.Equal(template, answer.Reply.TemplateId);
+        Assert.Equal("ja", answer.Reply.LanguageCode);
+        Assert.Contains(order.OrderId, answer.Reply.Subject);
+        Assert.Contains(order.OrderId, answer.Reply.Body);
 
         Assert.Equal(order.ShippingAddress, answer.Order.ShippingAddress); // R40: never edited
         Assert.Equal(status, answer.Order.Status);

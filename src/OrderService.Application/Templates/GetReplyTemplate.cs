@@ -5,7 +5,7 @@ using OrderService.Domain;
 
 namespace OrderService.Application.Templates;
 
-/// <summary>A reply to the buyer (T1-T5) filled in with the order's facts.</summary>
+/// <summary>A reply to the buyer (T1-T6) filled in with the order's facts.</summary>
 public sealed class GetReplyTemplate(OrderRepository orders)
 {
     public async Task<GetReplyTemplateResponse> ExecuteAsync(
