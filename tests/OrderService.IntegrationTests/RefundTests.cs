@@ -187,6 +187,11 @@ public sealed class RefundTests(ServerFixture server)
     {
         var order = await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
         using var seller = server.Seller(_seller);
+        using var buyer = server.Buyer(_buyer);
+        using var buyerNotices = await Subscribed(buyer, new SubscribeRequest
+        {
+            Types_ = { NotificationType.ItemsCanceled, NotificationType.OrderCanceled },
+        });
 
         var first = await seller.Refunds.CancelItemsAsync(CancelUnits(order.OrderId, ("A", 1)));
 
@@ -206,6 +211,11 @@ public sealed class RefundTests(ServerFixture server)
             () => seller.Refunds.CancelItemsAsync(CancelUnits(order.OrderId, ("A", 1))).ResponseAsync);
         // Canceled money is not a refund of shipped units (R24): ListRefunds has none.
         Assert.Empty((await seller.Refunds.ListRefundsAsync(new ListRefundsRequest { OrderId = order.OrderId })).Refunds);
+        // The buyer is told of each: some units, then the whole order (R11).
+        var notices = await Next(buyerNotices, 2);
+        Assert.Equal([NotificationType.ItemsCanceled, NotificationType.OrderCanceled], notices.Select(n => n.Type));
+        Assert.Equal(1, notices[0].Order.Items.Single(i => i.OrderItemId == "A").QuantityCanceled);
+        Assert.Equal(CancelReason.NoInventory, notices[0].Cancellation.Reason);
     }
 
     [Fact]
