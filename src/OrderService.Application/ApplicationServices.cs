@@ -48,6 +48,9 @@ public static class ApplicationServices
         services.AddScoped<RequestCarrierReturn>();
         services.AddScoped<RequestAddressChange>();
         services.AddScoped<RefundListQuery>();
+
+        // Reports/
+        services.AddScoped<Reports.OrderReport>();
         return services;
     }
 }

@@ -71,20 +71,6 @@ public sealed class PlatformTests(ServerFixture server)
         Assert.Contains("orderservice.v1.NotificationService", services);
     }
 
-    [Fact]
-    public async Task Methods_of_later_issues_answer_unimplemented_with_an_error_info()
-    {
-        using var seller = server.Seller("S-platform");
-
-        // Reports are the method still to come; RefundOrder, RequestCarrierReturn and
-        // SubmitAdjustmentFeed were the examples here until they were implemented.
-        await Expect.Failure(StatusCode.Unimplemented, "NOT_IMPLEMENTED_YET", async () =>
-        {
-            using var report = seller.Orders.StreamOrderReport(new StreamOrderReportRequest());
-            await report.ResponseStream.MoveNext(CancellationToken.None);
-        });
-    }
-
     public static TheoryData<System.Type, System.Type> SharedEnums => new()
     {
         { typeof(Domain.OrderStatus), typeof(OrderStatus) },

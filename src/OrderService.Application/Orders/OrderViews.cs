@@ -65,7 +65,7 @@ public sealed class OrderViewQuery(OrderDbContext db, OrderRepository orders)
 
     /// <summary>The stored views of <paramref name="orders"/>, in their order.</summary>
     internal static IQueryable<StoredView> StoredViews(IQueryable<Domain.Order> orders) =>
-        orders.AsNoTracking().Select(o => new StoredView(o.Id, o.Version,
+        orders.AsNoTracking().Select(o => new StoredView(o.Id, o.PurchasedAt, o.Version,
             EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn),
             EF.Property<int>(o, IOrderViewRenderer.ViewVersionColumn),
             EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn)));
@@ -90,5 +90,5 @@ public sealed class OrderViewQuery(OrderDbContext db, OrderRepository orders)
     }
 
     /// <summary>What a read of the stored view returns for one order.</summary>
-    internal sealed record StoredView(string OrderId, int Version, int Format, int ViewVersion, byte[]? View);
+    internal sealed record StoredView(string OrderId, DateTimeOffset PurchasedAt, int Version, int Format, int ViewVersion, byte[]? View);
 }

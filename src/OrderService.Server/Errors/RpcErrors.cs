@@ -55,10 +55,6 @@ public static class RpcErrors
         Build(Code.Internal, $"Internal error (incident {incident}); the request may be retried with the same request_id.",
             ErrorInfo("INTERNAL_ERROR", new Dictionary<string, string> { ["incident"] = incident }));
 
-    public static RpcException Unimplemented(string method) =>
-        Build(Code.Unimplemented, $"{method} is part of the v1 contract but not implemented by this server version.",
-            ErrorInfo("NOT_IMPLEMENTED_YET", new Dictionary<string, string> { ["method"] = method }));
-
     /// <summary>A domain refusal as its gRPC status (the one mapping is
     /// <see cref="ErrorStatus.Of"/>).</summary>
     public static RpcException FromDomain(DomainException exception) => ErrorStatus.Of(exception).ToRpcException();

@@ -6,6 +6,7 @@ using OrderService.Application.Mapping;
 using OrderService.Application.Metrics;
 using OrderService.Application.Orders;
 using OrderService.Application.Refunds;
+using OrderService.Application.Reports;
 using OrderService.Application.Templates;
 using OrderService.Contracts.V1;
 using OrderService.Server.Access;
@@ -27,7 +28,8 @@ public sealed partial class OrderGrpcService(
     GetCancellationMetrics getCancellationMetrics,
     GetReplyTemplate getReplyTemplate,
     RequestAddressChange requestAddressChange,
-    RequestCarrierReturn requestCarrierReturn) : Contracts.V1.OrderService.OrderServiceBase
+    RequestCarrierReturn requestCarrierReturn,
+    OrderReport orderReport) : Contracts.V1.OrderService.OrderServiceBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
@@ -120,6 +122,34 @@ public sealed partial class OrderGrpcService(
             request.OrderId, (Domain.CarrierReturnCause)request.Cause, request.Note, context.CancellationToken);
     }
 
-    public override Task StreamOrderReport(StreamOrderReportRequest request, IServerStreamWriter<StreamOrderReportResponse> responseStream, ServerCallContext context) =>
-        throw RpcErrors.Unimplemented(context.Method);
+    public override async Task StreamOrderReport(
+        StreamOrderReportRequest request, IServerStreamWriter<StreamOrderReportResponse> responseStream, ServerCallContext context)
+    {
+        var caller = AccessInterceptor.CallerOf(context);
+        var v = new RequestValidator();
+        v.DefinedEnum(request.ReportType, "report_type");
+        var from = v.Time(request.PurchaseTimeStart, "purchase_time_start", required: false);
+        var before = v.Time(request.PurchaseTimeEnd, "purchase_time_end", required: false);
+        if (from is not null && before is not null && before <= from)
+        {
+            v.Add("purchase_time_end", "must be after purchase_time_start");
+        }
+
+        // The cursor is bound to the report it came from: resuming another report with it
+        // would skip or repeat rows.
+        var filterHash = PageToken.FingerprintOf(caller.Key, "report", (int)request.ReportType, from?.UtcTicks, before?.UtcTicks,
+            request.IncludeBuyerCancellationRequest);
+        var after = PageToken.Decode(request.ResumeAfter, filterHash, v, "resume_after");
+        v.ThrowIfInvalid();
+
+        var query = new OrderReport.Query(request.ReportType, from, before, request.IncludeBuyerCancellationRequest);
+        var position = after is null ? null : new OrderReport.Position(new DateTimeOffset(after.PurchasedAtTicks, TimeSpan.Zero), after.OrderId);
+        await foreach (var (row, at) in orderReport.RowsAsync(caller, query, position, context.CancellationToken))
+        {
+            row.Cursor = new PageToken(at.PurchasedAt.UtcTicks, at.OrderId, filterHash).Encode();
+            // Waits for the client's flow-control window: a slow reader slows its own stream,
+            // and no more than a page is ever read ahead of it.
+            await responseStream.WriteAsync(row, context.CancellationToken);
+        }
+    }
 }

@@ -15,7 +15,7 @@ public sealed record PageToken(long PurchasedAtTicks, string OrderId, string Fil
 {
     public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
 
-    public static PageToken? Decode(string token, string filterHash, RequestValidator validator)
+    public static PageToken? Decode(string token, string filterHash, RequestValidator validator, string field = "page_token")
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -35,13 +35,13 @@ public sealed record PageToken(long PurchasedAtTicks, string OrderId, string Fil
         if (decoded is null || string.IsNullOrEmpty(decoded.OrderId) || decoded.OrderId.Length > RequestValidator.MaxIdLength
             || decoded.PurchasedAtTicks < DateTimeOffset.MinValue.UtcTicks || decoded.PurchasedAtTicks > DateTimeOffset.MaxValue.UtcTicks)
         {
-            validator.Add("page_token", "not a page token this service returned");
+            validator.Add(field, $"not a {(field == "page_token" ? "page token" : "cursor")} this service returned");
             return null;
         }
 
         if (decoded.FilterHash != filterHash)
         {
-            validator.Add("page_token", "was returned for a request with other filters; send the same filters with it, or start again without a token");
+            validator.Add(field, "was returned for a request with other filters; send the same filters with it, or start again without it");
             return null;
         }
 
