@@ -61,6 +61,7 @@ public sealed class BenchRun : IDisposable
         await Scenario("CreateOrder+AuthorizePayment", CreateAndAuthorizeAsync);
         await Scenario("CancelOrder", CancelOrderAsync);
         await Scenario("ConfirmShipment", ConfirmShipmentAsync);
+        await Scenario("Report", ReportAsync);
         foreach (var (asked, pool) in _pools.Feeds)
         {
             await Scenario($"Feed {asked}", () => FeedAsync(asked, pool));
@@ -110,6 +111,46 @@ public sealed class BenchRun : IDisposable
     }
 
     // ---------------------------------------------------------------- scenarios
+
+    /// <summary>The big seller's whole order report as the marketplace's flat file (one line
+    /// per order item), written by the C# client library to nowhere: lines per second, and
+    /// how much the server's resident memory grew while it streamed (sampled every 50 ms).</summary>
+    private async Task ReportAsync()
+    {
+        var request = new StreamOrderReportRequest { ReportType = OrderReportType.AllOrders, IncludeBuyerCancellationRequest = true };
+        var before = _server.Rss();
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, _server.Rss());
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        long lines = 0;
+        var errors = "0";
+        try
+        {
+            using var call = _connections[0].Orders.StreamOrderReport(request, _sellerHeaders[_data.BigSeller], Deadline(FeedDeadline), _cancellationToken);
+            lines = await OrderReportFile.WriteAsync(call.ResponseStream.ReadAllAsync(_cancellationToken), request.ReportType,
+                request.IncludeBuyerCancellationRequest, TextWriter.Null);
+        }
+        catch (RpcException e) when (!_cancellationToken.IsCancellationRequested)
+        {
+            errors = e.StatusCode.ToString();
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        var orders = _data.OfSeller(_data.BigSeller).Count();
+        AddRow(new Row($"Report, {orders:N0} orders", $"{lines:N0} lines", lines / seconds, seconds * 1000, seconds * 1000, null, errors, "-",
+            "StreamOrderReport ALL_ORDERS of the big seller written as the flat file by the C# client (to nowhere); calls/s = lines/s; "
+            + $"server memory {before / 1024.0 / 1024.0:N0} MiB before, at most {peak / 1024.0 / 1024.0:N0} MiB while it streamed (+{(peak - before) / 1024.0 / 1024.0:N0} MiB)"));
+    }
 
     private async Task B0Async()
     {

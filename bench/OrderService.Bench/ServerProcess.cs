@@ -116,11 +116,16 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>The server's peak resident memory (VmHWM), in bytes; 0 when unknown.</summary>
-    public long PeakRss()
+    public long PeakRss() => Memory("VmHWM:");
+
+    /// <summary>The server's resident memory now (VmRSS), in bytes; 0 when unknown.</summary>
+    public long Rss() => Memory("VmRSS:");
+
+    private long Memory(string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
         catch (IOException)
