@@ -23,7 +23,7 @@ public sealed partial class Order
     /// canceled, and cancelable (the unshipped units' share, which CancelItems gives back,
     /// R21), with the units shipped, unshipped, canceled and returned. Changes nothing.</summary>
     public RefundableAmounts GetRefundableAmounts() =>
-        new(CurrencyCode, _items.Select(RefundableOf).ToList());
+        new(CurrencyCode, ItemsInOrder.Select(RefundableOf).ToList());
 
     /// <summary>R20: refunds everything still refundable, on every item and component. Only
     /// shipped units' money is refundable (R24); unshipped units are canceled instead (R21).
@@ -33,7 +33,7 @@ public sealed partial class Order
         EnsureAdjustmentReason(reason);
         OrderStateMachine.EnsureAllowed(Status, OrderAction.Refund);
 
-        var lines = _items
+        var lines = ItemsInOrder
             .Select(item => new RefundLine(
                 item.Id,
                 QuantityReturned: 0,
@@ -219,7 +219,7 @@ public sealed partial class Order
             var item = _items.Single(candidate => candidate.Id == line.OrderItemId);
             foreach (var amount in line.Amounts)
             {
-                item.UnitCharges.Single(c => c.Component == amount.Component).AddRefunded(amount.Amount.MinorUnits);
+                item.UnitCharges.Single(c => c.Component == amount.Component).AddRefunded(amount.Amount.MinorUnits, item.QuantityOrdered);
             }
         }
 

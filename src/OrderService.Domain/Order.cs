@@ -84,6 +84,10 @@ public sealed partial class Order
     /// event log in the same transaction as the change and then clears them.</summary>
     public IReadOnlyList<OrderEvent> PendingEvents => _pendingEvents;
 
+    /// <summary>The items in the order the marketplace gave them, whatever order the
+    /// database returned them in.</summary>
+    internal IEnumerable<OrderItem> ItemsInOrder => _items.OrderBy(item => item.Position).ThenBy(item => item.Id, StringComparer.Ordinal);
+
     /// <summary>When the order will be canceled automatically if nothing changes: 21 days
     /// after purchase while PENDING (R4), 7 days after the latest ship date while units
     /// are unshipped (R5); null otherwise.</summary>

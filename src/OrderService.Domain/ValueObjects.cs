@@ -31,7 +31,19 @@ public sealed record UnitCharge(ChargeComponent Component, long AmountMinor)
     /// <summary>This unit charge as part of an item of <paramref name="quantity"/> units.</summary>
     internal UnitCharge ForQuantity(int quantity) => this with { ChargedMinor = checked(AmountMinor * quantity), RefundedMinor = 0 };
 
-    internal void AddRefunded(long minorUnits) => RefundedMinor = checked(RefundedMinor + minorUnits);
+    /// <summary>Adds a refund of this component. A charge written by a build that did not
+    /// keep <see cref="ChargedMinor"/> (an older instance during a rolling upgrade) has 0
+    /// there: it is filled in first from the item's <paramref name="quantityOrdered"/>, so the
+    /// database's check holds instead of refusing every refund of that order.</summary>
+    internal void AddRefunded(long minorUnits, int quantityOrdered)
+    {
+        if (ChargedMinor == 0)
+        {
+            ChargedMinor = checked(AmountMinor * quantityOrdered);
+        }
+
+        RefundedMinor = checked(RefundedMinor + minorUnits);
+    }
 }
 
 /// <summary>The buyer's official cancellation request (R13).</summary>

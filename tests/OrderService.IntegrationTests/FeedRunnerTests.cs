@@ -184,6 +184,38 @@ public sealed class FeedRunnerTests(ServerFixture server)
         Assert.Equal(4000, metrics.RateBasisPoints);
     }
 
+    /// <summary>An order of a later chunk that another request authorizes between chunks
+    /// changed after the rate was read: that chunk reads the rate again, so the order joins
+    /// the total it was not in, instead of being counted against a total one short.</summary>
+    [Fact]
+    public async Task R17_an_order_authorized_between_chunks_is_in_the_total_of_the_rate_the_later_lines_report()
+    {
+        var ids = await SeedOrdersAsync(server, _seller, 9);
+        var pending = (await OrderIn(server, OrderStatus.Pending, _seller, _buyer)).OrderId;
+        using var marketplace = server.Marketplace();
+        var authorized = false;
+        await using var scope = server.Services.CreateAsyncScope();
+        var feed = new TwoLineChunks(scope.ServiceProvider.GetRequiredService<CancellationFeed>(), async () =>
+        {
+            if (!authorized)
+            {
+                authorized = true;
+                await marketplace.Orders.AuthorizePaymentAsync(Authorize(pending));
+            }
+        });
+        var orderIds = new[] { ids[0], ids[1], pending, ids[2] };
+        var lines = orderIds.Select((id, i) => new FeedLine<SellerCancellation>(
+            i + 1, id, new SellerCancellation(id, Domain.CancelReason.NoInventory, Domain.CancellationRequester.Seller, ""), null)).ToList();
+
+        var answer = await scope.ServiceProvider.GetRequiredService<FeedRunner>()
+            .RunAsync<SellerCancellation, SubmitCancellationFeedResponse>(Seller, Key(orderIds), lines, false, feed, CancellationToken.None);
+
+        Assert.True(authorized);
+        // 9 authorized orders, then 10: 1/9, 2/9, then 3/10 and 4/10.
+        Assert.Equal([(0, 1111), (1111, 2222), (2000, 3000), (3000, 4000)], answer.Results.Select(r =>
+            (r.RateImpact.RateBeforeBasisPoints, r.RateImpact.RateAfterBasisPoints)));
+    }
+
     [Fact]
     public async Task R10_a_feed_line_with_a_NUL_character_is_refused_on_its_own_and_the_others_commit()
     {

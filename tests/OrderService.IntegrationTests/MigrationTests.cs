@@ -149,4 +149,47 @@ public sealed class MigrationTests
             (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId)).Items.Single().UnitCharges.Single());
         Assert.Equal((2198L, 2198L), (stored.ChargedMinor, stored.RefundedMinor));
     }
+
+    [Fact]
+    public async Task R22_a_charge_written_by_an_older_instance_after_the_upgrade_is_still_refundable()
+    {
+        // During a rolling upgrade an instance of the build before refunds keeps writing
+        // orders: their charges have no charged amount (0), which the database's check would
+        // hold against every refund. The first refund fills it in.
+        await using var server = await ServerFixture.StartIsolatedAsync(settings: new Dictionary<string, string?> { ["AutoCancel:Enabled"] = "false" });
+        var sellerId = NewId("S");
+        var orderId = NewId("250");
+        var purchased = DateTimeOffset.UtcNow.AddDays(-1).UtcTicks;
+        await server.QueryDatabaseAsync(async db =>
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
+                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
+                VALUES ({orderId}, {sellerId}, {"B-older"}, {"Shipped"}, {"JPY"}, {purchased}, {purchased}, {purchased}, {purchased},
+                    {purchased}, {3})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO order_items ("OrderId", "OrderItemId", "Sku", "Title", "QuantityOrdered", "QuantityShipped", "QuantityCanceled")
+                VALUES ({orderId}, {"A"}, {"SKU-A"}, {"Tea cup"}, {2}, {2}, {0})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO order_item_charges ("OrderId", "OrderItemId", "Component", "AmountMinor")
+                VALUES ({orderId}, {"A"}, {"Principal"}, {1099L})
+                """);
+            return 0;
+        });
+        using var seller = server.Seller(sellerId);
+
+        var refund = (await seller.Refunds.RefundOrderAsync(new RefundOrderRequest
+        {
+            RequestId = RequestId(),
+            OrderId = orderId,
+            Reason = AdjustmentReason.CustomerReturn,
+        })).Refund;
+
+        Assert.Equal(2198, refund.Total.Units);
+        var stored = await server.QueryDatabaseAsync(async db =>
+            (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId)).Items.Single().UnitCharges.Single());
+        Assert.Equal((2198L, 2198L), (stored.ChargedMinor, stored.RefundedMinor));
+    }
 }

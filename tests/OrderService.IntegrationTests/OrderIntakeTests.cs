@@ -148,6 +148,8 @@ public sealed class OrderIntakeTests(ServerFixture server)
 
     public static TheoryData<string, Action<CreateOrderRequest>> InvalidCreateRequests => new()
     {
+        // Over a trillion yen a unit: refused, where 10,000 units of it overflowed (INTERNAL).
+        { "items[0].unit_charges[0].amount.units", r => (r.Items[0].Quantity, r.Items[0].UnitCharges[0].Amount.Units) = (10_000, 1_000_000_000_000_001) },
         { "request_id", r => r.RequestId = "" },
         { "request_id", r => r.RequestId = "not-a-uuid" },
         { "order_id", r => r.OrderId = "" },

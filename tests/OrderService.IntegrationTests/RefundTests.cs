@@ -127,6 +127,8 @@ public sealed class RefundTests(ServerFixture server)
         { "items[0].amounts[0].amount.nanos", r => r.Items[0].Amounts[0].Amount.Nanos = 500_000_000 }, // half a yen: never rounded
         { "items[0].amounts[0].amount", r => r.Items[0].Amounts[0].Amount.Units = -1 },
         { "items[0].amounts[0].amount.currency_code", r => r.Items[0].Amounts[0].Amount.CurrencyCode = "XYZ" },
+        // Two amounts of 5e18 yen summed to more than a long holds (INTERNAL); now each is refused.
+        { "items[0].amounts[1].amount.units", r => r.Items[0].Amounts.Add(new ChargeAmount { Component = ChargeComponent.Shipping, Amount = Yen(5_000_000_000_000_000_000) }) },
     };
 
     [Theory]

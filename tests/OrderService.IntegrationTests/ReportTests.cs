@@ -39,6 +39,9 @@ public sealed class ReportTests(ServerFixture server)
             Reason = CancelReason.BuyerCanceled,
         })).Order;
         await OrderIn(server, OrderStatus.Unshipped, NewId("S"), _buyer, purchasedAt: start.AddHours(2)); // another seller's
+        // Canceled while PENDING at the buyer's request: never authorized, never in a report.
+        var neverAuthorized = await OrderIn(server, OrderStatus.Pending, _seller, _buyer, purchasedAt: start.AddHours(5));
+        await buyer.Orders.RequestCancellationAsync(BuyerRequest(neverAuthorized.OrderId));
         return orders;
     }
 

@@ -18,7 +18,7 @@ public sealed class OrderViews : IOrderViewRenderer
     /// <summary>Bump when <see cref="ContractMapper.ToProto(Domain.Order)"/> changes what it
     /// writes without the contract changing (a change of the contract's descriptors changes
     /// the format by itself): stored views of the old mapping are then not used.</summary>
-    private const int MappingRevision = 1;
+    private const int MappingRevision = 2; // 2: every repeated field in a fixed order
 
     /// <summary>This build's format: a hash of the contract's descriptors and the mapping's
     /// revision, never 0 (no view).</summary>

@@ -57,8 +57,10 @@ public sealed class OrderReport(OrderDbContext db, OrderViewQuery views, TimePro
 
     private IQueryable<Domain.Order> Page(Caller caller, Query query, Position? after)
     {
-        // The caller's own orders only, and never a PENDING one (R1, R3, R30).
-        var orders = db.Orders.Where(o => o.SellerId == caller.Id && o.Status != Domain.OrderStatus.Pending);
+        // The caller's own orders only, and only those that reached payment authorization
+        // (R1, R3, R30): never a PENDING one, nor one canceled while PENDING (R4, or the
+        // buyer's request before authorization).
+        var orders = db.Orders.Where(o => o.SellerId == caller.Id && o.PaymentAuthorizedAt != null);
         if (query.Type == OrderReportType.UnshippedOrders)
         {
             orders = orders.Where(o => o.Status == Domain.OrderStatus.Unshipped || o.Status == Domain.OrderStatus.PartiallyShipped);

@@ -438,10 +438,14 @@ namespace OrderService.Persistence.Postgres.Migrations
                                         .HasColumnType("bigint");
 
                                     b2.Property<long>("ChargedMinor")
-                                        .HasColumnType("bigint");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("bigint")
+                                        .HasDefaultValue(0L);
 
                                     b2.Property<long>("RefundedMinor")
-                                        .HasColumnType("bigint");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("bigint")
+                                        .HasDefaultValue(0L);
 
                                     b2.HasKey("OrderId", "OrderItemId", "Component");
 

@@ -431,10 +431,14 @@ namespace OrderService.Persistence.Sqlite.Migrations
                                         .HasColumnType("INTEGER");
 
                                     b2.Property<long>("ChargedMinor")
-                                        .HasColumnType("INTEGER");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("INTEGER")
+                                        .HasDefaultValue(0L);
 
                                     b2.Property<long>("RefundedMinor")
-                                        .HasColumnType("INTEGER");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("INTEGER")
+                                        .HasDefaultValue(0L);
 
                                     b2.HasKey("OrderId", "OrderItemId", "Component");
 

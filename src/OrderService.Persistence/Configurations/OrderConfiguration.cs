@@ -83,6 +83,10 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
                     "\"RefundedMinor\" >= 0 AND \"RefundedMinor\" <= \"ChargedMinor\""));
                 charge.WithOwner().HasForeignKey("OrderId", "OrderItemId");
                 charge.HasKey("OrderId", "OrderItemId", nameof(UnitCharge.Component));
+                // Defaults in the database too: an instance of the build before refunds
+                // (during a rolling upgrade) inserts charges without these columns.
+                charge.Property(c => c.ChargedMinor).HasDefaultValue(0L);
+                charge.Property(c => c.RefundedMinor).HasDefaultValue(0L);
             });
             item.Navigation(i => i.UnitCharges).UsePropertyAccessMode(PropertyAccessMode.Field);
         });

@@ -113,8 +113,15 @@ public sealed partial class RequestValidator
         }
     }
 
+    /// <summary>The largest amount the service takes, in minor units (a trillion yen, ten
+    /// billion dollars): far above any real charge or refund, and low enough that no sum the
+    /// service makes of such amounts (a charge over 10,000 units, 100 items of 6 components,
+    /// a thousand refund lines) can overflow, which would answer INTERNAL.</summary>
+    public const long MaxMinorUnits = 1_000_000_000_000;
+
     /// <summary>A google.type.Money amount as minor units of <paramref name="currencyCode"/>:
-    /// same currency, not negative, nothing finer than the minor unit (never rounded).</summary>
+    /// same currency, not negative, nothing finer than the minor unit (never rounded), at
+    /// most <see cref="MaxMinorUnits"/>.</summary>
     public long MinorUnits(Google.Type.Money? money, string currencyCode, string field)
     {
         if (money is null)
@@ -155,9 +162,9 @@ public sealed partial class RequestValidator
         }
 
         var minorPerUnit = (long)Math.Pow(10, digits);
-        if (money.Units > (long.MaxValue / minorPerUnit) - 1)
+        if (money.Units > MaxMinorUnits / minorPerUnit || (money.Units * minorPerUnit) + (money.Nanos / nanosPerMinorUnit) > MaxMinorUnits)
         {
-            Add($"{field}.units", "too large");
+            Add($"{field}.units", $"too large: at most {MaxMinorUnits / minorPerUnit:N0} {currencyCode}");
             return 0;
         }
 

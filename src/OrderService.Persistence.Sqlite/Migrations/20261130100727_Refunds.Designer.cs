@@ -2,88 +2,83 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OrderService.Persistence;
 
 #nullable disable
 
-namespace OrderService.Persistence.SqlServer.Migrations
+namespace OrderService.Persistence.Sqlite.Migrations
 {
     [DbContext(typeof(OrderDbContext))]
-    [Migration("20261130093009_Refunds")]
+    [Migration("20261130100727_Refunds")]
     partial class Refunds
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 128);
-
-            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("OrderService.Domain.Order", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("AutoCancelWarnedAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("CurrencyCode")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("nvarchar(3)");
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("LatestShipDate")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("PaymentAuthorizedAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("PurchasedAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(48)
-                        .HasColumnType("nvarchar(48)");
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("int");
+                        .HasColumnType("INTEGER");
 
                     b.Property<byte[]>("View")
-                        .HasColumnType("varbinary(max)");
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("ViewFormat")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasDefaultValue(0);
 
                     b.Property<int>("ViewVersion")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasDefaultValue(0);
 
                     b.HasKey("Id");
@@ -104,10 +99,10 @@ namespace OrderService.Persistence.SqlServer.Migrations
             modelBuilder.Entity("OrderService.Persistence.EventLogState", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("int");
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("PrunedThroughId")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -125,28 +120,28 @@ namespace OrderService.Persistence.SqlServer.Migrations
                 {
                     b.Property<string>("CallerKey")
                         .HasMaxLength(140)
-                        .HasColumnType("nvarchar(140)");
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RequestId")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Response")
                         .IsRequired()
-                        .HasColumnType("varbinary(max)");
+                        .HasColumnType("BLOB");
 
                     b.HasKey("CallerKey", "RequestId");
 
@@ -159,42 +154,40 @@ namespace OrderService.Persistence.SqlServer.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("EventId")
-                        .HasColumnType("uniqueidentifier");
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("OccurredAt")
-                        .HasColumnType("bigint");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("OrderVersion")
-                        .HasColumnType("int");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(48)
-                        .HasColumnType("nvarchar(48)");
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -217,16 +210,16 @@ namespace OrderService.Persistence.SqlServer.Migrations
                     b.OwnsOne("OrderService.Domain.BuyerCancellationRequest", "BuyerCancellationRequest", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(500)
-                                .HasColumnType("nvarchar(500)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("buyer_cancel_reason");
 
                             b1.Property<long>("RequestedAt")
-                                .HasColumnType("bigint")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("buyer_cancel_requested_at");
 
                             b1.HasKey("OrderId");
@@ -240,23 +233,23 @@ namespace OrderService.Persistence.SqlServer.Migrations
                     b.OwnsOne("OrderService.Domain.BuyerContact", "BuyerContact", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Email")
                                 .IsRequired()
                                 .HasMaxLength(320)
-                                .HasColumnType("nvarchar(320)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("buyer_email");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("buyer_name");
 
                             b1.Property<string>("PhoneNumber")
                                 .HasMaxLength(40)
-                                .HasColumnType("nvarchar(40)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("buyer_phone_number");
 
                             b1.HasKey("OrderId");
@@ -271,47 +264,47 @@ namespace OrderService.Persistence.SqlServer.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("CancellationId");
 
                             b1.Property<long>("CanceledAt")
-                                .HasColumnType("bigint");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<bool>("CountsAgainstSellerRate")
-                                .HasColumnType("bit");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("Executor")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("nvarchar(48)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(1000)
-                                .HasColumnType("nvarchar(1000)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("nvarchar(48)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Requester")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("nvarchar(48)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("SellerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasDefaultValue("");
 
                             b1.Property<bool>("WholeOrder")
-                                .HasColumnType("bit");
+                                .HasColumnType("INTEGER");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -325,17 +318,17 @@ namespace OrderService.Persistence.SqlServer.Migrations
                             b1.OwnsMany("OrderService.Domain.CancellationLine", "Lines", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<string>("CancellationId")
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<string>("OrderItemId")
                                         .HasMaxLength(64)
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<int>("Quantity")
-                                        .HasColumnType("int");
+                                        .HasColumnType("INTEGER");
 
                                     b2.HasKey("OrderId", "CancellationId", "OrderItemId");
 
@@ -351,30 +344,30 @@ namespace OrderService.Persistence.SqlServer.Migrations
                     b.OwnsOne("OrderService.Domain.CarrierReturnRequest", "CarrierReturn", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Cause")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("nvarchar(48)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("carrier_return_cause");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(1000)
-                                .HasColumnType("nvarchar(1000)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("carrier_return_note");
 
                             b1.Property<long?>("ReceivedAt")
-                                .HasColumnType("bigint")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("carrier_return_received_at");
 
                             b1.Property<string>("RefundId")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("carrier_return_refund_id");
 
                             b1.Property<long>("RequestedAt")
-                                .HasColumnType("bigint")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("carrier_return_requested_at");
 
                             b1.HasKey("OrderId");
@@ -389,34 +382,34 @@ namespace OrderService.Persistence.SqlServer.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("OrderItemId");
 
                             b1.Property<int>("Position")
-                                .HasColumnType("int");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<int>("QuantityCanceled")
-                                .HasColumnType("int");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<int>("QuantityOrdered")
-                                .HasColumnType("int");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<int>("QuantityShipped")
-                                .HasColumnType("int");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("Sku")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("nvarchar(100)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Title")
                                 .IsRequired()
                                 .HasMaxLength(500)
-                                .HasColumnType("nvarchar(500)");
+                                .HasColumnType("TEXT");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -428,23 +421,27 @@ namespace OrderService.Persistence.SqlServer.Migrations
                             b1.OwnsMany("OrderService.Domain.UnitCharge", "UnitCharges", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<string>("OrderItemId")
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<string>("Component")
                                         .HasMaxLength(48)
-                                        .HasColumnType("nvarchar(48)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<long>("AmountMinor")
-                                        .HasColumnType("bigint");
+                                        .HasColumnType("INTEGER");
 
                                     b2.Property<long>("ChargedMinor")
-                                        .HasColumnType("bigint");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("INTEGER")
+                                        .HasDefaultValue(0L);
 
                                     b2.Property<long>("RefundedMinor")
-                                        .HasColumnType("bigint");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("INTEGER")
+                                        .HasDefaultValue(0L);
 
                                     b2.HasKey("OrderId", "OrderItemId", "Component");
 
@@ -464,48 +461,48 @@ namespace OrderService.Persistence.SqlServer.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("RefundId");
 
                             b1.Property<string>("BuyerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasDefaultValue("");
 
                             b1.Property<string>("CurrencyCode")
                                 .IsRequired()
                                 .HasMaxLength(3)
-                                .HasColumnType("nvarchar(3)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Kind")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("nvarchar(48)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("nvarchar(48)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<long>("RefundedAt")
-                                .HasColumnType("bigint");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("SellerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasDefaultValue("");
 
                             b1.Property<string>("_lines")
                                 .IsRequired()
-                                .HasColumnType("nvarchar(max)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("Lines");
 
                             b1.HasKey("OrderId", "Id");
@@ -524,25 +521,25 @@ namespace OrderService.Persistence.SqlServer.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ShipmentId");
 
                             b1.Property<string>("Carrier")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("nvarchar(100)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<long>("ShippedAt")
-                                .HasColumnType("bigint");
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("TrackingNumber")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("nvarchar(100)");
+                                .HasColumnType("TEXT");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -554,17 +551,17 @@ namespace OrderService.Persistence.SqlServer.Migrations
                             b1.OwnsMany("OrderService.Domain.ShipmentLine", "Lines", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<string>("ShipmentId")
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<string>("OrderItemId")
                                         .HasMaxLength(64)
-                                        .HasColumnType("nvarchar(64)");
+                                        .HasColumnType("TEXT");
 
                                     b2.Property<int>("Quantity")
-                                        .HasColumnType("int");
+                                        .HasColumnType("INTEGER");
 
                                     b2.HasKey("OrderId", "ShipmentId", "OrderItemId");
 
@@ -580,56 +577,56 @@ namespace OrderService.Persistence.SqlServer.Migrations
                     b.OwnsOne("OrderService.Domain.ShippingAddress", "ShippingAddress", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("nvarchar(64)");
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("AdministrativeArea")
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_administrative_area");
 
                             b1.Property<string>("Line1")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_line1");
 
                             b1.Property<string>("Line2")
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_line2");
 
                             b1.Property<string>("Line3")
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_line3");
 
                             b1.Property<string>("Locality")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_locality");
 
                             b1.Property<string>("PhoneNumber")
                                 .HasMaxLength(40)
-                                .HasColumnType("nvarchar(40)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_phone_number");
 
                             b1.Property<string>("PostalCode")
                                 .IsRequired()
                                 .HasMaxLength(32)
-                                .HasColumnType("nvarchar(32)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_postal_code");
 
                             b1.Property<string>("RecipientName")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("nvarchar(200)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_recipient_name");
 
                             b1.Property<string>("RegionCode")
                                 .IsRequired()
                                 .HasMaxLength(2)
-                                .HasColumnType("nvarchar(2)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("ship_region_code");
 
                             b1.HasKey("OrderId");

@@ -4,81 +4,86 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using OrderService.Persistence;
 
 #nullable disable
 
-namespace OrderService.Persistence.Sqlite.Migrations
+namespace OrderService.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(OrderDbContext))]
-    [Migration("20261130093004_Refunds")]
+    [Migration("20261130100731_Refunds")]
     partial class Refunds
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("OrderService.Domain.Order", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long?>("AutoCancelWarnedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("CurrencyCode")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(3)");
 
                     b.Property<long>("LatestShipDate")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("PaymentAuthorizedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<long>("PurchasedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(48)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(48)");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<byte[]>("View")
-                        .HasColumnType("BLOB");
+                        .HasColumnType("bytea");
 
                     b.Property<int>("ViewFormat")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasDefaultValue(0);
 
                     b.Property<int>("ViewVersion")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasDefaultValue(0);
 
                     b.HasKey("Id");
@@ -99,10 +104,10 @@ namespace OrderService.Persistence.Sqlite.Migrations
             modelBuilder.Entity("OrderService.Persistence.EventLogState", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<long>("PrunedThroughId")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
@@ -120,28 +125,28 @@ namespace OrderService.Persistence.Sqlite.Migrations
                 {
                     b.Property<string>("CallerKey")
                         .HasMaxLength(140)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(140)");
 
                     b.Property<string>("RequestId")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<byte[]>("Response")
                         .IsRequired()
-                        .HasColumnType("BLOB");
+                        .HasColumnType("bytea");
 
                     b.HasKey("CallerKey", "RequestId");
 
@@ -154,40 +159,42 @@ namespace OrderService.Persistence.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<Guid>("EventId")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("uuid");
 
                     b.Property<long>("OccurredAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("OrderVersion")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(48)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(48)");
 
                     b.HasKey("Id");
 
@@ -210,16 +217,16 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.OwnsOne("OrderService.Domain.BuyerCancellationRequest", "BuyerCancellationRequest", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(500)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(500)")
                                 .HasColumnName("buyer_cancel_reason");
 
                             b1.Property<long>("RequestedAt")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("bigint")
                                 .HasColumnName("buyer_cancel_requested_at");
 
                             b1.HasKey("OrderId");
@@ -233,23 +240,23 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.OwnsOne("OrderService.Domain.BuyerContact", "BuyerContact", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Email")
                                 .IsRequired()
                                 .HasMaxLength(320)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(320)")
                                 .HasColumnName("buyer_email");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("buyer_name");
 
                             b1.Property<string>("PhoneNumber")
                                 .HasMaxLength(40)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(40)")
                                 .HasColumnName("buyer_phone_number");
 
                             b1.HasKey("OrderId");
@@ -264,47 +271,47 @@ namespace OrderService.Persistence.Sqlite.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasColumnName("CancellationId");
 
                             b1.Property<long>("CanceledAt")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("bigint");
 
                             b1.Property<bool>("CountsAgainstSellerRate")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("boolean");
 
                             b1.Property<string>("Executor")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(48)");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(1000)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(1000)");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(48)");
 
                             b1.Property<string>("Requester")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(48)");
 
                             b1.Property<string>("SellerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasDefaultValue("");
 
                             b1.Property<bool>("WholeOrder")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("boolean");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -318,17 +325,17 @@ namespace OrderService.Persistence.Sqlite.Migrations
                             b1.OwnsMany("OrderService.Domain.CancellationLine", "Lines", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<string>("CancellationId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<string>("OrderItemId")
                                         .HasMaxLength(64)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<int>("Quantity")
-                                        .HasColumnType("INTEGER");
+                                        .HasColumnType("integer");
 
                                     b2.HasKey("OrderId", "CancellationId", "OrderItemId");
 
@@ -344,30 +351,30 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.OwnsOne("OrderService.Domain.CarrierReturnRequest", "CarrierReturn", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Cause")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(48)")
                                 .HasColumnName("carrier_return_cause");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(1000)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(1000)")
                                 .HasColumnName("carrier_return_note");
 
                             b1.Property<long?>("ReceivedAt")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("bigint")
                                 .HasColumnName("carrier_return_received_at");
 
                             b1.Property<string>("RefundId")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasColumnName("carrier_return_refund_id");
 
                             b1.Property<long>("RequestedAt")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("bigint")
                                 .HasColumnName("carrier_return_requested_at");
 
                             b1.HasKey("OrderId");
@@ -382,34 +389,34 @@ namespace OrderService.Persistence.Sqlite.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasColumnName("OrderItemId");
 
                             b1.Property<int>("Position")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("integer");
 
                             b1.Property<int>("QuantityCanceled")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("integer");
 
                             b1.Property<int>("QuantityOrdered")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("integer");
 
                             b1.Property<int>("QuantityShipped")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("integer");
 
                             b1.Property<string>("Sku")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(100)");
 
                             b1.Property<string>("Title")
                                 .IsRequired()
                                 .HasMaxLength(500)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(500)");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -421,23 +428,27 @@ namespace OrderService.Persistence.Sqlite.Migrations
                             b1.OwnsMany("OrderService.Domain.UnitCharge", "UnitCharges", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<string>("OrderItemId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<string>("Component")
                                         .HasMaxLength(48)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(48)");
 
                                     b2.Property<long>("AmountMinor")
-                                        .HasColumnType("INTEGER");
+                                        .HasColumnType("bigint");
 
                                     b2.Property<long>("ChargedMinor")
-                                        .HasColumnType("INTEGER");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("bigint")
+                                        .HasDefaultValue(0L);
 
                                     b2.Property<long>("RefundedMinor")
-                                        .HasColumnType("INTEGER");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("bigint")
+                                        .HasDefaultValue(0L);
 
                                     b2.HasKey("OrderId", "OrderItemId", "Component");
 
@@ -457,48 +468,48 @@ namespace OrderService.Persistence.Sqlite.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasColumnName("RefundId");
 
                             b1.Property<string>("BuyerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasDefaultValue("");
 
                             b1.Property<string>("CurrencyCode")
                                 .IsRequired()
                                 .HasMaxLength(3)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(3)");
 
                             b1.Property<string>("Kind")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(48)");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(48)");
 
                             b1.Property<long>("RefundedAt")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("bigint");
 
                             b1.Property<string>("SellerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasDefaultValue("");
 
                             b1.Property<string>("_lines")
                                 .IsRequired()
-                                .HasColumnType("TEXT")
+                                .HasColumnType("text")
                                 .HasColumnName("Lines");
 
                             b1.HasKey("OrderId", "Id");
@@ -517,25 +528,25 @@ namespace OrderService.Persistence.Sqlite.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(64)")
                                 .HasColumnName("ShipmentId");
 
                             b1.Property<string>("Carrier")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(100)");
 
                             b1.Property<long>("ShippedAt")
-                                .HasColumnType("INTEGER");
+                                .HasColumnType("bigint");
 
                             b1.Property<string>("TrackingNumber")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(100)");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -547,17 +558,17 @@ namespace OrderService.Persistence.Sqlite.Migrations
                             b1.OwnsMany("OrderService.Domain.ShipmentLine", "Lines", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<string>("ShipmentId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<string>("OrderItemId")
                                         .HasMaxLength(64)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(64)");
 
                                     b2.Property<int>("Quantity")
-                                        .HasColumnType("INTEGER");
+                                        .HasColumnType("integer");
 
                                     b2.HasKey("OrderId", "ShipmentId", "OrderItemId");
 
@@ -573,56 +584,56 @@ namespace OrderService.Persistence.Sqlite.Migrations
                     b.OwnsOne("OrderService.Domain.ShippingAddress", "ShippingAddress", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(64)");
 
                             b1.Property<string>("AdministrativeArea")
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("ship_administrative_area");
 
                             b1.Property<string>("Line1")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("ship_line1");
 
                             b1.Property<string>("Line2")
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("ship_line2");
 
                             b1.Property<string>("Line3")
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("ship_line3");
 
                             b1.Property<string>("Locality")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("ship_locality");
 
                             b1.Property<string>("PhoneNumber")
                                 .HasMaxLength(40)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(40)")
                                 .HasColumnName("ship_phone_number");
 
                             b1.Property<string>("PostalCode")
                                 .IsRequired()
                                 .HasMaxLength(32)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(32)")
                                 .HasColumnName("ship_postal_code");
 
                             b1.Property<string>("RecipientName")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(200)")
                                 .HasColumnName("ship_recipient_name");
 
                             b1.Property<string>("RegionCode")
                                 .IsRequired()
                                 .HasMaxLength(2)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("character varying(2)")
                                 .HasColumnName("ship_region_code");
 
                             b1.HasKey("OrderId");

@@ -2,17 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using OrderService.Persistence;
 
 #nullable disable
 
-namespace OrderService.Persistence.Postgres.Migrations
+namespace OrderService.Persistence.SqlServer.Migrations
 {
     [DbContext(typeof(OrderDbContext))]
-    [Migration("20261130093006_Refunds")]
+    [Migration("20261130100736_Refunds")]
     partial class Refunds
     {
         /// <inheritdoc />
@@ -21,15 +21,15 @@ namespace OrderService.Persistence.Postgres.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+                .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
             modelBuilder.Entity("OrderService.Domain.Order", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<long?>("AutoCancelWarnedAt")
                         .HasColumnType("bigint");
@@ -37,7 +37,7 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
@@ -45,7 +45,7 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.Property<string>("CurrencyCode")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("character varying(3)");
+                        .HasColumnType("nvarchar(3)");
 
                     b.Property<long>("LatestShipDate")
                         .HasColumnType("bigint");
@@ -59,31 +59,31 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.Property<string>("SellerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(48)
-                        .HasColumnType("character varying(48)");
+                        .HasColumnType("nvarchar(48)");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("integer");
+                        .HasColumnType("int");
 
                     b.Property<byte[]>("View")
-                        .HasColumnType("bytea");
+                        .HasColumnType("varbinary(max)");
 
                     b.Property<int>("ViewFormat")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasDefaultValue(0);
 
                     b.Property<int>("ViewVersion")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasDefaultValue(0);
 
                     b.HasKey("Id");
@@ -104,7 +104,7 @@ namespace OrderService.Persistence.Postgres.Migrations
             modelBuilder.Entity("OrderService.Persistence.EventLogState", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("integer");
+                        .HasColumnType("int");
 
                     b.Property<long>("PrunedThroughId")
                         .HasColumnType("bigint");
@@ -125,11 +125,11 @@ namespace OrderService.Persistence.Postgres.Migrations
                 {
                     b.Property<string>("CallerKey")
                         .HasMaxLength(140)
-                        .HasColumnType("character varying(140)");
+                        .HasColumnType("nvarchar(140)");
 
                     b.Property<string>("RequestId")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
@@ -137,16 +137,16 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<byte[]>("Response")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasColumnType("varbinary(max)");
 
                     b.HasKey("CallerKey", "RequestId");
 
@@ -161,15 +161,15 @@ namespace OrderService.Persistence.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
                     b.Property<string>("BuyerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<Guid>("EventId")
-                        .HasColumnType("uuid");
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<long>("OccurredAt")
                         .HasColumnType("bigint");
@@ -177,24 +177,24 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<int>("OrderVersion")
-                        .HasColumnType("integer");
+                        .HasColumnType("int");
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(48)
-                        .HasColumnType("character varying(48)");
+                        .HasColumnType("nvarchar(48)");
 
                     b.HasKey("Id");
 
@@ -217,12 +217,12 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.OwnsOne("OrderService.Domain.BuyerCancellationRequest", "BuyerCancellationRequest", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(500)
-                                .HasColumnType("character varying(500)")
+                                .HasColumnType("nvarchar(500)")
                                 .HasColumnName("buyer_cancel_reason");
 
                             b1.Property<long>("RequestedAt")
@@ -240,23 +240,23 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.OwnsOne("OrderService.Domain.BuyerContact", "BuyerContact", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Email")
                                 .IsRequired()
                                 .HasMaxLength(320)
-                                .HasColumnType("character varying(320)")
+                                .HasColumnType("nvarchar(320)")
                                 .HasColumnName("buyer_email");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("buyer_name");
 
                             b1.Property<string>("PhoneNumber")
                                 .HasMaxLength(40)
-                                .HasColumnType("character varying(40)")
+                                .HasColumnType("nvarchar(40)")
                                 .HasColumnName("buyer_phone_number");
 
                             b1.HasKey("OrderId");
@@ -271,47 +271,47 @@ namespace OrderService.Persistence.Postgres.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasColumnName("CancellationId");
 
                             b1.Property<long>("CanceledAt")
                                 .HasColumnType("bigint");
 
                             b1.Property<bool>("CountsAgainstSellerRate")
-                                .HasColumnType("boolean");
+                                .HasColumnType("bit");
 
                             b1.Property<string>("Executor")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("character varying(48)");
+                                .HasColumnType("nvarchar(48)");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(1000)
-                                .HasColumnType("character varying(1000)");
+                                .HasColumnType("nvarchar(1000)");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("character varying(48)");
+                                .HasColumnType("nvarchar(48)");
 
                             b1.Property<string>("Requester")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("character varying(48)");
+                                .HasColumnType("nvarchar(48)");
 
                             b1.Property<string>("SellerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasDefaultValue("");
 
                             b1.Property<bool>("WholeOrder")
-                                .HasColumnType("boolean");
+                                .HasColumnType("bit");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -325,17 +325,17 @@ namespace OrderService.Persistence.Postgres.Migrations
                             b1.OwnsMany("OrderService.Domain.CancellationLine", "Lines", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<string>("CancellationId")
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<string>("OrderItemId")
                                         .HasMaxLength(64)
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<int>("Quantity")
-                                        .HasColumnType("integer");
+                                        .HasColumnType("int");
 
                                     b2.HasKey("OrderId", "CancellationId", "OrderItemId");
 
@@ -351,17 +351,17 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.OwnsOne("OrderService.Domain.CarrierReturnRequest", "CarrierReturn", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Cause")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("character varying(48)")
+                                .HasColumnType("nvarchar(48)")
                                 .HasColumnName("carrier_return_cause");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(1000)
-                                .HasColumnType("character varying(1000)")
+                                .HasColumnType("nvarchar(1000)")
                                 .HasColumnName("carrier_return_note");
 
                             b1.Property<long?>("ReceivedAt")
@@ -370,7 +370,7 @@ namespace OrderService.Persistence.Postgres.Migrations
 
                             b1.Property<string>("RefundId")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasColumnName("carrier_return_refund_id");
 
                             b1.Property<long>("RequestedAt")
@@ -389,34 +389,34 @@ namespace OrderService.Persistence.Postgres.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasColumnName("OrderItemId");
 
                             b1.Property<int>("Position")
-                                .HasColumnType("integer");
+                                .HasColumnType("int");
 
                             b1.Property<int>("QuantityCanceled")
-                                .HasColumnType("integer");
+                                .HasColumnType("int");
 
                             b1.Property<int>("QuantityOrdered")
-                                .HasColumnType("integer");
+                                .HasColumnType("int");
 
                             b1.Property<int>("QuantityShipped")
-                                .HasColumnType("integer");
+                                .HasColumnType("int");
 
                             b1.Property<string>("Sku")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasColumnType("nvarchar(100)");
 
                             b1.Property<string>("Title")
                                 .IsRequired()
                                 .HasMaxLength(500)
-                                .HasColumnType("character varying(500)");
+                                .HasColumnType("nvarchar(500)");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -428,23 +428,27 @@ namespace OrderService.Persistence.Postgres.Migrations
                             b1.OwnsMany("OrderService.Domain.UnitCharge", "UnitCharges", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<string>("OrderItemId")
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<string>("Component")
                                         .HasMaxLength(48)
-                                        .HasColumnType("character varying(48)");
+                                        .HasColumnType("nvarchar(48)");
 
                                     b2.Property<long>("AmountMinor")
                                         .HasColumnType("bigint");
 
                                     b2.Property<long>("ChargedMinor")
-                                        .HasColumnType("bigint");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("bigint")
+                                        .HasDefaultValue(0L);
 
                                     b2.Property<long>("RefundedMinor")
-                                        .HasColumnType("bigint");
+                                        .ValueGeneratedOnAdd()
+                                        .HasColumnType("bigint")
+                                        .HasDefaultValue(0L);
 
                                     b2.HasKey("OrderId", "OrderItemId", "Component");
 
@@ -464,34 +468,34 @@ namespace OrderService.Persistence.Postgres.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasColumnName("RefundId");
 
                             b1.Property<string>("BuyerId")
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasDefaultValue("");
 
                             b1.Property<string>("CurrencyCode")
                                 .IsRequired()
                                 .HasMaxLength(3)
-                                .HasColumnType("character varying(3)");
+                                .HasColumnType("nvarchar(3)");
 
                             b1.Property<string>("Kind")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("character varying(48)");
+                                .HasColumnType("nvarchar(48)");
 
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(48)
-                                .HasColumnType("character varying(48)");
+                                .HasColumnType("nvarchar(48)");
 
                             b1.Property<long>("RefundedAt")
                                 .HasColumnType("bigint");
@@ -500,12 +504,12 @@ namespace OrderService.Persistence.Postgres.Migrations
                                 .IsRequired()
                                 .ValueGeneratedOnAdd()
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasDefaultValue("");
 
                             b1.Property<string>("_lines")
                                 .IsRequired()
-                                .HasColumnType("text")
+                                .HasColumnType("nvarchar(max)")
                                 .HasColumnName("Lines");
 
                             b1.HasKey("OrderId", "Id");
@@ -524,17 +528,17 @@ namespace OrderService.Persistence.Postgres.Migrations
                         {
                             b1.Property<string>("OrderId")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("Id")
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasColumnName("ShipmentId");
 
                             b1.Property<string>("Carrier")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasColumnType("nvarchar(100)");
 
                             b1.Property<long>("ShippedAt")
                                 .HasColumnType("bigint");
@@ -542,7 +546,7 @@ namespace OrderService.Persistence.Postgres.Migrations
                             b1.Property<string>("TrackingNumber")
                                 .IsRequired()
                                 .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasColumnType("nvarchar(100)");
 
                             b1.HasKey("OrderId", "Id");
 
@@ -554,17 +558,17 @@ namespace OrderService.Persistence.Postgres.Migrations
                             b1.OwnsMany("OrderService.Domain.ShipmentLine", "Lines", b2 =>
                                 {
                                     b2.Property<string>("OrderId")
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<string>("ShipmentId")
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<string>("OrderItemId")
                                         .HasMaxLength(64)
-                                        .HasColumnType("character varying(64)");
+                                        .HasColumnType("nvarchar(64)");
 
                                     b2.Property<int>("Quantity")
-                                        .HasColumnType("integer");
+                                        .HasColumnType("int");
 
                                     b2.HasKey("OrderId", "ShipmentId", "OrderItemId");
 
@@ -580,56 +584,56 @@ namespace OrderService.Persistence.Postgres.Migrations
                     b.OwnsOne("OrderService.Domain.ShippingAddress", "ShippingAddress", b1 =>
                         {
                             b1.Property<string>("OrderId")
-                                .HasColumnType("character varying(64)");
+                                .HasColumnType("nvarchar(64)");
 
                             b1.Property<string>("AdministrativeArea")
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("ship_administrative_area");
 
                             b1.Property<string>("Line1")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("ship_line1");
 
                             b1.Property<string>("Line2")
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("ship_line2");
 
                             b1.Property<string>("Line3")
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("ship_line3");
 
                             b1.Property<string>("Locality")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("ship_locality");
 
                             b1.Property<string>("PhoneNumber")
                                 .HasMaxLength(40)
-                                .HasColumnType("character varying(40)")
+                                .HasColumnType("nvarchar(40)")
                                 .HasColumnName("ship_phone_number");
 
                             b1.Property<string>("PostalCode")
                                 .IsRequired()
                                 .HasMaxLength(32)
-                                .HasColumnType("character varying(32)")
+                                .HasColumnType("nvarchar(32)")
                                 .HasColumnName("ship_postal_code");
 
                             b1.Property<string>("RecipientName")
                                 .IsRequired()
                                 .HasMaxLength(200)
-                                .HasColumnType("character varying(200)")
+                                .HasColumnType("nvarchar(200)")
                                 .HasColumnName("ship_recipient_name");
 
                             b1.Property<string>("RegionCode")
                                 .IsRequired()
                                 .HasMaxLength(2)
-                                .HasColumnType("character varying(2)")
+                                .HasColumnType("nvarchar(2)")
                                 .HasColumnName("ship_region_code");
 
                             b1.HasKey("OrderId");
