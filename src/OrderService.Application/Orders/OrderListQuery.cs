@@ -52,8 +52,9 @@ public sealed class OrderListQuery(OrderDbContext db, OrderViewQuery views)
 
         if (after is not null)
         {
-            query = query.Where(o => o.PurchasedAt < after.PurchasedAt
-                || (o.PurchasedAt == after.PurchasedAt && string.Compare(o.Id, after.OrderId) < 0));
+            // The first condition alone bounds the index range a deep page starts from.
+            query = query.Where(o => o.PurchasedAt <= after.PurchasedAt)
+                .Where(o => o.PurchasedAt < after.PurchasedAt || string.Compare(o.Id, after.OrderId) < 0);
         }
 
         var page = await OrderViewQuery.StoredViews(query.OrderByDescending(o => o.PurchasedAt).ThenByDescending(o => o.Id).Take(pageSize + 1))

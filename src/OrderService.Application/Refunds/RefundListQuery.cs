@@ -35,8 +35,9 @@ public sealed class RefundListQuery(OrderDbContext db)
 
         if (after is not null)
         {
-            refunds = refunds.Where(x => x.Refund.RefundedAt < after.RefundedAt
-                || (x.Refund.RefundedAt == after.RefundedAt && string.Compare(x.Refund.Id, after.RefundId) < 0));
+            // The first condition alone bounds the index range a deep page starts from.
+            refunds = refunds.Where(x => x.Refund.RefundedAt <= after.RefundedAt)
+                .Where(x => x.Refund.RefundedAt < after.RefundedAt || string.Compare(x.Refund.Id, after.RefundId) < 0);
         }
 
         var page = await refunds

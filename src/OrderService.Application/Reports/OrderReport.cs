@@ -78,8 +78,11 @@ public sealed class OrderReport(OrderDbContext db, OrderViewQuery views, TimePro
 
         if (after is not null)
         {
-            orders = orders.Where(o => o.PurchasedAt > after.PurchasedAt
-                || (o.PurchasedAt == after.PurchasedAt && string.Compare(o.Id, after.OrderId) > 0));
+            // The first condition alone bounds the index range the page starts from (seller,
+            // purchase time); without it the OR made PostgreSQL read the seller's every order
+            // for every page (minutes for a million-line report).
+            orders = orders.Where(o => o.PurchasedAt >= after.PurchasedAt)
+                .Where(o => o.PurchasedAt > after.PurchasedAt || string.Compare(o.Id, after.OrderId) > 0);
         }
 
         return orders.OrderBy(o => o.PurchasedAt).ThenBy(o => o.Id).Take(PageSize);
