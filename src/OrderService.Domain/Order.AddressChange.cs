@@ -29,7 +29,7 @@ public sealed partial class Order
 
         var decision = AddressChange.DecideFor(Status);
         Status = OrderStateMachine.Target(Status, OrderAction.RequestAddressChange, Status);
-        Changed(new OrderEvent(OrderEventType.AddressChangeRequested, now));
+        Changed(new OrderEvent(OrderEventType.AddressChangeRequested, now, Reason: reason));
         return decision;
     }
 

@@ -66,7 +66,9 @@ public sealed record ItemQuantity(string OrderItemId, int Quantity);
 /// <summary>Something that happened to an order, waiting to be appended to the event log
 /// in the same transaction as the change itself.</summary>
 /// <remarks>A refund event (REFUND_ISSUED, RETURN_RECORDED) carries the refund it made.</remarks>
-public sealed record OrderEvent(OrderEventType Type, DateTimeOffset OccurredAt, CancellationAttribution? Cancellation = null, Refund? Refund = null);
+/// <param name="Reason">The buyer's words, for ADDRESS_CHANGE_REQUESTED: what the seller is told.</param>
+public sealed record OrderEvent(
+    OrderEventType Type, DateTimeOffset OccurredAt, CancellationAttribution? Cancellation = null, Refund? Refund = null, string? Reason = null);
 
 /// <summary>An order as the marketplace hands it over (CreateOrder).</summary>
 public sealed record NewOrder(

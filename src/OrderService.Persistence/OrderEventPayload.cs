@@ -12,7 +12,8 @@ public sealed record OrderEventPayload(
     IReadOnlyList<OrderEventPayload.ItemQuantities> Items,
     string? BuyerCancellationReason,
     CancellationAttribution? Cancellation,
-    OrderEventPayload.RefundMade? Refund = null)
+    OrderEventPayload.RefundMade? Refund = null,
+    string? AddressChangeReason = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -31,7 +32,8 @@ public sealed record OrderEventPayload(
         order.Items.Select(i => new ItemQuantities(i.Id, i.QuantityOrdered, i.QuantityShipped, i.QuantityCanceled)).ToList(),
         order.BuyerCancellationRequest?.Reason,
         orderEvent.Cancellation,
-        orderEvent.Refund is { } refund ? new RefundMade(refund.Id, refund.Reason, refund.CurrencyCode, refund.RefundedAt, refund.Lines) : null);
+        orderEvent.Refund is { } refund ? new RefundMade(refund.Id, refund.Reason, refund.CurrencyCode, refund.RefundedAt, refund.Lines) : null,
+        orderEvent.Type == OrderEventType.AddressChangeRequested ? orderEvent.Reason : null);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -45,6 +45,7 @@ public sealed class AddressChangeTests(ServerFixture server)
         Assert.Equal(status, answer.Order.Status);
         var notice = Assert.Single(await Next(notices, 1));
         Assert.Equal((NotificationType.AddressChangeRequested, order.OrderId), (notice.Type, notice.OrderId));
+        Assert.Equal("I moved and can no longer receive there.", notice.AddressChangeReason); // the seller learns why
     }
 
     [Fact]

@@ -398,6 +398,7 @@ public sealed class NotificationFeed(
                 Refund = payload.Refund is { } refund
                     ? ContractMapper.ToProto(refund.RefundId, record.OrderId, refund.Reason, refund.CurrencyCode, refund.RefundedAt, refund.Lines)
                     : null,
+                AddressChangeReason = payload.AddressChangeReason ?? "",
             },
         };
     }
