@@ -73,6 +73,7 @@ public sealed partial class Order
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var resolved = new List<OrderItem>(items.Count);
         long total = 0;
+        long net = 0;
         for (var i = 0; i < items.Count; i++)
         {
             var line = items[i];
@@ -100,11 +101,20 @@ public sealed partial class Order
             }
 
             total = checked(total + amounts);
+            net = checked(net + amounts - deductions);
         }
 
         if (total == 0)
         {
             throw DomainException.Invalid("items", "NOTHING_TO_REFUND", "Every amount is zero: a refund must refund something.");
+        }
+
+        // Deductions that take all of it would use up the charge and pay the buyer nothing
+        // (a return is another matter: RecordReturn records the units that came back).
+        if (net == 0)
+        {
+            throw DomainException.Invalid("items", "NOTHING_TO_REFUND",
+                "The deductions take all of the amounts: the buyer would receive nothing, and the charge would be used up.");
         }
 
         OrderStateMachine.EnsureAllowed(Status, OrderAction.Refund);

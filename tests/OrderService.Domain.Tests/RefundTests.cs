@@ -129,6 +129,7 @@ public sealed class RefundTests
         { "negative", "NEGATIVE_AMOUNT", "items[0].amounts[0].amount" },
         { "charge as a deduction", "NOT_A_DEDUCTION", "items[0].deductions[0].component" },
         { "deductions above the refund", "DEDUCTIONS_EXCEED_REFUND", "items[0].deductions" },
+        { "deductions taking all of it", "NOTHING_TO_REFUND", "items" },
         { "all zero", "NOTHING_TO_REFUND", "items" },
         { "no reason", "REASON_REQUIRED", "reason" },
     };
@@ -152,6 +153,7 @@ public sealed class RefundTests
             "negative" => [new ItemRefund("A", Principal(Yen(-1)))],
             "charge as a deduction" => [new ItemRefund("A", [Principal(Yen(100))], [Shipping(Yen(1))])],
             "deductions above the refund" => [new ItemRefund("A", [Principal(Yen(100))], [ReturnFee(Yen(101))])],
+            "deductions taking all of it" => [new ItemRefund("A", [Principal(Yen(100))], [ReturnFee(Yen(100))])],
             "all zero" => [new ItemRefund("A", Principal(Yen(0)))],
             _ => [new ItemRefund("A", Principal(Yen(1)))],
         };
