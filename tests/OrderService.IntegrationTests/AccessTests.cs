@@ -55,10 +55,12 @@ public sealed class AccessTests(ServerFixture server)
             () => admin.Orders.ListOrdersAsync(new ListOrdersRequest()).ResponseAsync);
     }
 
-    [Fact]
-    public async Task A_token_whose_id_is_not_an_identifier_is_unauthenticated()
+    [Theory]
+    [InlineData("too long")]
+    [InlineData("trailing line feed")] // "S\n" would be another seller than "S" that prints the same
+    public async Task A_token_whose_id_is_not_an_identifier_is_unauthenticated(string mistake)
     {
-        using var seller = server.As("seller", new string('s', 200));
+        using var seller = server.As("seller", mistake == "too long" ? new string('s', 200) : _seller + "\n");
 
         await Expect.Failure(StatusCode.Unauthenticated, "TOKEN_CLAIMS_INVALID",
             () => seller.Orders.ListOrdersAsync(new ListOrdersRequest()).ResponseAsync);

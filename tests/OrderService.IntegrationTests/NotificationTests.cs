@@ -373,6 +373,8 @@ public sealed class NotificationTests(ServerFixture server)
         using var marketplace = server.Marketplace();
 
         await Expect.InvalidArgument("resume_after", () => Next(buyer.Notifications.Subscribe(new SubscribeRequest { ResumeAfter = "abc" }), 1));
+        // .NET's number parsing accepts trailing NULs: "1\0" must not pass for cursor 1.
+        await Expect.InvalidArgument("resume_after", () => Next(buyer.Notifications.Subscribe(new SubscribeRequest { ResumeAfter = "1\0" }), 1));
         await Expect.InvalidArgument("types[0]", () => Next(buyer.Notifications.Subscribe(new SubscribeRequest { Types_ = { NotificationType.AutoCancelWarning } }), 1));
         await Expect.InvalidArgument("order_ids[0]", () => Next(buyer.Notifications.Subscribe(new SubscribeRequest { OrderIds = { "" } }), 1));
         await Expect.Failure(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", () => Next(marketplace.Notifications.Subscribe(new SubscribeRequest()), 1));

@@ -150,6 +150,9 @@ public sealed class OrderIntakeTests(ServerFixture server)
     {
         // Over a trillion yen a unit: refused, where 10,000 units of it overflowed (INTERNAL).
         { "items[0].unit_charges[0].amount.units", r => (r.Items[0].Quantity, r.Items[0].UnitCharges[0].Amount.Units) = (10_000, 1_000_000_000_000_001) },
+        // 32,000 characters: refused without echoing them into every amount's violation,
+        // which outgrew the trailers and broke the HTTP/2 connection.
+        { "currency_code", r => r.CurrencyCode = new string('X', 32_000) },
         { "request_id", r => r.RequestId = "" },
         { "request_id", r => r.RequestId = "not-a-uuid" },
         { "order_id", r => r.OrderId = "" },

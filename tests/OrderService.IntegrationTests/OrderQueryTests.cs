@@ -56,6 +56,8 @@ public sealed class OrderQueryTests(ServerFixture server)
         using var seller = server.Seller(_seller);
 
         await Expect.InvalidArgument("order_id", () => seller.Orders.GetOrderAsync(new GetOrderRequest()).ResponseAsync);
+        // A trailing line feed is not an identifier character: "X\n" is not another "X".
+        await Expect.InvalidArgument("order_id", () => seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = "250-1\n" }).ResponseAsync);
         await Expect.Failure(StatusCode.NotFound, "ORDER_NOT_FOUND",
             () => seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = NewId("missing") }).ResponseAsync);
     }

@@ -132,7 +132,9 @@ public sealed partial class RequestValidator
 
         if (money.CurrencyCode != currencyCode)
         {
-            Add($"{field}.currency_code", $"must be the order's currency {currencyCode}");
+            // Named only when it is a currency code: an error never echoes a client's
+            // megabytes (they would outgrow the trailers and break the connection).
+            Add($"{field}.currency_code", Currencies.IsSupported(currencyCode) ? $"must be the order's currency {currencyCode}" : "must be the order's currency");
             return 0;
         }
 
@@ -200,6 +202,7 @@ public sealed partial class RequestValidator
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    // \z, not $: $ also matches before a final line feed, which let "X\n" pass beside "X".
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+\z")]
     private static partial Regex IdentifierPattern();
 }

@@ -22,7 +22,9 @@ public sealed class NotificationGrpcService(NotificationFeed feed) : Notificatio
         long? resumeAfter = null;
         if (request.ResumeAfter.Length > 0)
         {
-            if (long.TryParse(request.ResumeAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor))
+            // Digits only: .NET's number parsing also accepts trailing NUL characters ("1\0").
+            if (request.ResumeAfter.Length <= 19 && request.ResumeAfter.All(char.IsAsciiDigit)
+                && long.TryParse(request.ResumeAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor))
             {
                 resumeAfter = cursor;
             }
