@@ -61,7 +61,10 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
             ValidIssuer = tokens.Issuer,
             ValidAudience = tokens.Audience,
             IssuerSigningKey = tokens.Key(),
-            ClockSkew = TimeSpan.FromMinutes(1),
+            // Tolerance for the issuer's clock: 5 s, not the library's default 5 minutes (or
+            // the minute this service used), so an expired token stops working within
+            // seconds. Documented in the README ("Access").
+            ClockSkew = TimeSpan.FromSeconds(5),
         };
     });
 

@@ -36,10 +36,13 @@ public sealed class AccessTests(ServerFixture server)
             () => intruder.Orders.CreateOrderAsync(CreateOrder(_seller, _buyer)).ResponseAsync);
     }
 
-    [Fact]
-    public async Task An_expired_token_is_unauthenticated()
+    [Theory]
+    [InlineData(-3 * 3600)] // expired hours ago
+    [InlineData(-60)]       // a minute past expiry: beyond the 5 s allowed for clock skew
+    public async Task An_expired_token_is_unauthenticated(int expiredSecondsAgo)
     {
-        var expired = TokenMinter.Mint(ServerFixture.Tokens, "seller", _seller, TimeSpan.FromHours(1), DateTimeOffset.UtcNow.AddHours(-3));
+        var expired = TokenMinter.Mint(ServerFixture.Tokens, "seller", _seller, TimeSpan.FromHours(1),
+            DateTimeOffset.UtcNow.AddSeconds(expiredSecondsAgo).AddHours(-1));
         using var seller = server.WithToken(expired);
 
         await Expect.Failure(StatusCode.Unauthenticated, "TOKEN_INVALID",
