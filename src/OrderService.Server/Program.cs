@@ -90,6 +90,8 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
 }
 
+// Before gRPC reads a request: a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
+app.UseMiddleware<UnreadableRequests>();
 app.UseAuthentication();
 app.MapGrpcService<OrderGrpcService>();
 app.MapGrpcService<RefundGrpcService>();
