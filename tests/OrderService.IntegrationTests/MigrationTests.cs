@@ -76,12 +76,7 @@ public sealed class MigrationTests
             var migrator = db.GetService<IMigrator>();
             // The schema before items kept their position (and before stored views).
             await migrator.MigrateAsync("CancellationSellerIndex");
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
-                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
-                VALUES ({orderId}, {sellerId}, {"B-legacy"}, {"Unshipped"}, {"JPY"}, {purchased}, {purchased}, {purchased}, {purchased},
-                    {purchased}, {2})
-                """);
+            await InsertOrderRowAsync(db, orderId, sellerId, "Unshipped", purchased, version: 2);
             foreach (var itemId in new[] { "C", "A", "B" })
             {
                 await db.Database.ExecuteSqlAsync($"""
@@ -117,12 +112,7 @@ public sealed class MigrationTests
             var migrator = db.GetService<IMigrator>();
             // The schema before refunds were recorded: a shipped order of 2 units at 1099.
             await migrator.MigrateAsync("OrderItemPositions");
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
-                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
-                VALUES ({orderId}, {sellerId}, {"B-legacy"}, {"Shipped"}, {"JPY"}, {purchased}, {purchased}, {purchased}, {purchased},
-                    {purchased}, {3})
-                """);
+            await InsertOrderRowAsync(db, orderId, sellerId, "Shipped", purchased, version: 3);
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO order_items ("OrderId", "OrderItemId", "Sku", "Title", "QuantityOrdered", "QuantityShipped", "QuantityCanceled", "Position")
                 VALUES ({orderId}, {"A"}, {"SKU-A"}, {"Tea cup"}, {2}, {2}, {0}, {0})
@@ -162,12 +152,7 @@ public sealed class MigrationTests
         var purchased = DateTimeOffset.UtcNow.AddDays(-1).UtcTicks;
         await server.QueryDatabaseAsync(async db =>
         {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
-                    "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
-                VALUES ({orderId}, {sellerId}, {"B-older"}, {"Shipped"}, {"JPY"}, {purchased}, {purchased}, {purchased}, {purchased},
-                    {purchased}, {3})
-                """);
+            await InsertOrderRowAsync(db, orderId, sellerId, "Shipped", purchased, version: 3);
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO order_items ("OrderId", "OrderItemId", "Sku", "Title", "QuantityOrdered", "QuantityShipped", "QuantityCanceled")
                 VALUES ({orderId}, {"A"}, {"SKU-A"}, {"Tea cup"}, {2}, {2}, {0})
@@ -192,4 +177,13 @@ public sealed class MigrationTests
             (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId)).Items.Single().UnitCharges.Single());
         Assert.Equal((2198L, 2198L), (stored.ChargedMinor, stored.RefundedMinor));
     }
+
+    /// <summary>An order row as an older build wrote it, with only the columns every
+    /// version of the schema has (a buyer "B-legacy", JPY, every time <paramref name="at"/>).</summary>
+    private static Task InsertOrderRowAsync(Persistence.OrderDbContext db, string orderId, string sellerId, string status, long at, int version) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO orders ("Id", "SellerId", "BuyerId", "Status", "CurrencyCode", "PurchasedAt", "LatestShipDate",
+                "PaymentAuthorizedAt", "CreatedAt", "UpdatedAt", "Version")
+            VALUES ({orderId}, {sellerId}, {"B-legacy"}, {status}, {"JPY"}, {at}, {at}, {at}, {at}, {at}, {version})
+            """);
 }

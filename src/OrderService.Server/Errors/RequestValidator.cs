@@ -193,6 +193,19 @@ public sealed partial class RequestValidator
         return new Money(MinorUnits(money, money.CurrencyCode, field), money.CurrencyCode);
     }
 
+    /// <summary>A feed's lines: at least one, at most <paramref name="max"/>.</summary>
+    public void FeedLineCount(int count, int max, string field = "lines")
+    {
+        if (count == 0)
+        {
+            Add(field, "required: at least one line");
+        }
+        else if (count > max)
+        {
+            Add(field, $"at most {max} lines; split the feed");
+        }
+    }
+
     /// <summary>Throws INVALID_ARGUMENT naming every violation collected.</summary>
     public void ThrowIfInvalid()
     {

@@ -29,23 +29,10 @@ internal static class CancellationRequests
         return new SellerCancellation(orderId, (Domain.CancelReason)reason, domainRequester, note);
     }
 
-    /// <summary>Each line checked on its own: a line with a bad shape keeps its
-    /// INVALID_ARGUMENT as its result and the others go on (R10).</summary>
-    public static List<FeedLine<SellerCancellation>> FeedLines(IReadOnlyList<CancellationFeedLine> lines)
-    {
-        var checkedLines = new List<FeedLine<SellerCancellation>>(lines.Count);
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i];
-            var v = new RequestValidator();
-            var command = Cancellation(v, line.OrderId, line.Reason, line.Requester, line.Note);
-            checkedLines.Add(v.IsValid
-                ? new FeedLine<SellerCancellation>(i + 1, line.OrderId, command, null)
-                : new FeedLine<SellerCancellation>(i + 1, line.OrderId, null, RefusalOf(v)));
-        }
-
-        return checkedLines;
-    }
+    /// <summary>Each line checked on its own (R10).</summary>
+    public static List<FeedLine<SellerCancellation>> FeedLines(IReadOnlyList<CancellationFeedLine> lines) =>
+        FeedRequests.Lines(lines, line => line.OrderId,
+            (v, line) => Cancellation(v, line.OrderId, line.Reason, line.Requester, line.Note));
 
     /// <summary>R17's window: a valid google.protobuf.Duration of 1 hour to 90 days; 7 days
     /// when absent.</summary>
@@ -101,20 +88,6 @@ internal static class CancellationRequests
         }
 
         v.Add("language_code", message);
-    }
-
-    internal static Google.Rpc.Status RefusalOf(RequestValidator v)
-    {
-        try
-        {
-            v.ThrowIfInvalid();
-        }
-        catch (RpcException exception)
-        {
-            return RpcErrors.StatusOf(exception);
-        }
-
-        throw new InvalidOperationException("RefusalOf is only for a request with violations.");
     }
 
     /// <summary>A google.protobuf.Duration as its definition allows it: seconds within

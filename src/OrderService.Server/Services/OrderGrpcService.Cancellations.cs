@@ -35,14 +35,7 @@ public sealed partial class OrderGrpcService
     {
         var v = new RequestValidator();
         var requestId = v.RequestId(request.RequestId);
-        if (request.Lines.Count == 0)
-        {
-            v.Add("lines", "required: at least one line");
-        }
-        else if (request.Lines.Count > CancellationFeed.MaxLines)
-        {
-            v.Add("lines", $"at most {CancellationFeed.MaxLines} lines; split the feed");
-        }
+        v.FeedLineCount(request.Lines.Count, CancellationFeed.MaxLines);
 
         v.ThrowIfInvalid();
         return cancellationFeed.SubmitAsync(AccessInterceptor.CallerOf(context), new RequestKey(context.Method, requestId, request),

@@ -60,14 +60,7 @@ public sealed class RefundGrpcService(
     {
         var v = new RequestValidator();
         var requestId = v.RequestId(request.RequestId);
-        if (request.Lines.Count == 0)
-        {
-            v.Add("lines", "required: at least one line");
-        }
-        else if (request.Lines.Count > AdjustmentFeed.MaxLines)
-        {
-            v.Add("lines", $"at most {AdjustmentFeed.MaxLines} lines; split the feed");
-        }
+        v.FeedLineCount(request.Lines.Count, AdjustmentFeed.MaxLines);
 
         v.ThrowIfInvalid();
         return adjustmentFeed.SubmitAsync(AccessInterceptor.CallerOf(context), new RequestKey(context.Method, requestId, request),

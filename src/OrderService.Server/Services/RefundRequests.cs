@@ -78,23 +78,9 @@ internal static class RefundRequests
         return new Application.Refunds.RefundOrder.Command(orderId, (AdjustmentReason)reason, ItemRefunds(items, v));
     }
 
-    /// <summary>Each line checked on its own: a line with a bad shape keeps its
-    /// INVALID_ARGUMENT as its result and the others go on (R20, as R10 for cancellations).</summary>
-    public static List<Application.Feeds.FeedLine<Application.Refunds.RefundOrder.Command>> FeedLines(IReadOnlyList<Api.AdjustmentFeedLine> lines)
-    {
-        var checkedLines = new List<Application.Feeds.FeedLine<Application.Refunds.RefundOrder.Command>>(lines.Count);
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i];
-            var v = new RequestValidator();
-            var command = Refund(v, line.OrderId, line.Reason, line.Items);
-            checkedLines.Add(v.IsValid
-                ? new(i + 1, line.OrderId, command, null)
-                : new(i + 1, line.OrderId, null, CancellationRequests.RefusalOf(v)));
-        }
-
-        return checkedLines;
-    }
+    /// <summary>Each line checked on its own (R20, as R10 for cancellations).</summary>
+    public static List<Application.Feeds.FeedLine<Application.Refunds.RefundOrder.Command>> FeedLines(IReadOnlyList<Api.AdjustmentFeedLine> lines) =>
+        FeedRequests.Lines(lines, line => line.OrderId, (v, line) => Refund(v, line.OrderId, line.Reason, line.Items));
 
     private static void Count(int count, string field, RequestValidator v)
     {
