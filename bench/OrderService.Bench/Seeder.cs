@@ -69,7 +69,7 @@ public static class Seeder
         {
             // With the service's own renderer: the orders carry the stored views that
             // GetOrder and ListOrders read, as orders written by the service do.
-            var db = new OrderDbContext(options, orderViews: new OrderViews());
+            var db = new OrderDbContext(options).Use(null, new OrderViews());
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             for (var i = start; i < Math.Min(count, start + BatchSize); i++)
             {

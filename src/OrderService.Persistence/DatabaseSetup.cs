@@ -41,12 +41,16 @@ public static class DatabaseSetup
     /// may still change it after registration.</summary>
     public static IServiceCollection AddOrderDatabase(this IServiceCollection services)
     {
-        services.AddDbContext<OrderDbContext>((serviceProvider, options) =>
+        // Contexts come from a pool: a call leases one instead of building a context, its
+        // services and its change tracker anew.
+        services.AddPooledDbContextFactory<OrderDbContext>((serviceProvider, options) =>
         {
             var configuration = serviceProvider.GetRequiredService<IConfiguration>();
             var provider = ProviderFrom(configuration);
             Configure(options, provider, ConnectionStringFrom(configuration, provider));
         });
+        services.AddScoped(serviceProvider => serviceProvider.GetRequiredService<IDbContextFactory<OrderDbContext>>().CreateDbContext()
+            .Use(serviceProvider.GetService<EventLogSignal>(), serviceProvider.GetService<IOrderViewRenderer>()));
         return services;
     }
 

@@ -8,10 +8,26 @@ namespace OrderService.Persistence;
 
 /// <summary>The unit of work: one SaveChanges is one transaction that holds the order
 /// change, its event rows and the idempotency record together.</summary>
-public sealed class OrderDbContext(
-    DbContextOptions<OrderDbContext> options, EventLogSignal? eventLogSignal = null, IOrderViewRenderer? orderViews = null)
-    : DbContext(options)
+public sealed class OrderDbContext : DbContext
 {
+    private EventLogSignal? eventLogSignal;
+    private IOrderViewRenderer? orderViews;
+
+    /// <summary>The one constructor, as the context pool needs it; <see cref="Use"/>
+    /// supplies the process's services.</summary>
+    public OrderDbContext(DbContextOptions<OrderDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Gives a pooled context the process's singletons (the same for every lease).</summary>
+    public OrderDbContext Use(EventLogSignal? signal, IOrderViewRenderer? views)
+    {
+        eventLogSignal = signal;
+        orderViews = views;
+        return this;
+    }
+
     /// <summary>The PostgreSQL channel instances LISTEN on to hear of new events.</summary>
     public const string EventChannel = "order_events";
 
