@@ -694,7 +694,7 @@ public sealed class BenchRun : IDisposable
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             };
-            _connection = OrderServiceConnection.Create(address, bearerToken: null, _handler);
+            _connection = OrderServiceConnection.CreateRaw(address, bearerToken: null, _handler);
             _healthChannel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = _handler });
             Health = new Health.HealthClient(_healthChannel);
         }

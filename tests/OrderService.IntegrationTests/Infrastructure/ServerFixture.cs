@@ -134,7 +134,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
         var token = _clock is null
             ? TokenMinter.Mint(Tokens, role, id, TimeSpan.FromHours(1), DateTimeOffset.UtcNow)
             : MintForBothClocks(role, id);
-        return OrderServiceConnection.Create(Server.BaseAddress, token, Server.CreateHandler());
+        return OrderServiceConnection.CreateRaw(Server.BaseAddress, token, Server.CreateHandler());
     }
 
     private string MintForBothClocks(string role, string id)
@@ -154,7 +154,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
 
     /// <summary>A connection with the given raw token, or none.</summary>
     public OrderServiceConnection WithToken(string? token) =>
-        OrderServiceConnection.Create(Server.BaseAddress, token, Server.CreateHandler());
+        OrderServiceConnection.CreateRaw(Server.BaseAddress, token, Server.CreateHandler());
 
     /// <summary>Runs a query against the server's database, as the server sees it.</summary>
     public async Task<T> QueryDatabaseAsync<T>(Func<OrderDbContext, Task<T>> query)
