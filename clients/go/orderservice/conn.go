@@ -29,6 +29,9 @@ type Conn struct {
 	Notifications pb.NotificationServiceClient
 }
 
+// MaxResponseBytes is the largest response Dial's connection accepts (as the C# client).
+const MaxResponseBytes = 64 << 20
+
 // Dial connects to target, which is "http://host:port" (h2c, no TLS), "https://host:port"
 // (TLS with the system's roots) or a bare "host:port" (no TLS). Every call carries
 // "authorization: Bearer <token>" (none when token is empty). Dialing does not wait for
@@ -51,6 +54,8 @@ func Dial(ctx context.Context, target, token string, opts ...grpc.DialOption) (*
 			},
 			MinConnectTimeout: 5 * time.Second,
 		}),
+		// A large cancellation feed's answer exceeds gRPC's default of 4 MB.
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxResponseBytes)),
 	}
 	if secure {
 		dialOpts = append(dialOpts, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{})))
