@@ -213,6 +213,7 @@ func (s *Subscriber) open() error {
 	if err != nil {
 		return &StoreError{Err: err}
 	}
+	stored = stored && cursor != ""
 	req := proto.Clone(s.req).(*pb.SubscribeRequest)
 	if stored {
 		req.ResumeAfter = cursor
@@ -269,10 +270,13 @@ func (s *Subscriber) resumable(err error) bool {
 	return false
 }
 
-// save stores cursor unless the subscriber is stopping.
+// save stores cursor unless the subscriber is stopping (or cursor is empty: no place).
 func (s *Subscriber) save(cursor string) error {
 	if s.ctx.Err() != nil {
 		return s.ctx.Err()
+	}
+	if cursor == "" {
+		return nil
 	}
 	if err := s.store.Save(cursor); err != nil {
 		return &StoreError{Err: err}
