@@ -6,6 +6,21 @@ export { decodeError, codeName, OrderServiceError } from "./errors.js";
 export type { DecodedError } from "./errors.js";
 export { withRequestId, callWithRetry, RETRYABLE_CODES } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
+export {
+  subscribe,
+  isReconnectable,
+  RecentIds,
+  START_CURSOR_HEADER,
+  DEFAULT_DEDUP_CAPACITY,
+} from "./subscriber.js";
+export type {
+  SubscribeClient,
+  SubscribeOptions,
+  SubscriptionFilter,
+  ReconnectInfo,
+} from "./subscriber.js";
+export { MemoryCursorStore, FileCursorStore } from "./cursor-store.js";
+export type { CursorStore } from "./cursor-store.js";
 export { backoffDelayMs, BACKOFF_INITIAL_MS, BACKOFF_MAX_MS, BACKOFF_JITTER } from "./backoff.js";
 
 // The contract: messages, enums and service descriptors.
