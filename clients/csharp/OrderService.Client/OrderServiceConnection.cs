@@ -74,6 +74,11 @@ public sealed class OrderServiceConnection : IDisposable
             options.HttpHandler = handler;
         }
 
+        if (helpful)
+        {
+            RequestIds.ReconnectSoon(options);
+        }
+
         return new OrderServiceConnection(GrpcChannel.ForAddress(address, options), bearerToken, fillRequestIds: helpful);
     }
 

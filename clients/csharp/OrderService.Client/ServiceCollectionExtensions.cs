@@ -65,6 +65,7 @@ public static class ServiceCollectionExtensions
                 channel.UnsafeUseInsecureChannelCallCredentials = address?.Scheme == Uri.UriSchemeHttp;
                 channel.MaxReceiveMessageSize = OrderServiceConnection.MaxReceiveMessageSize;
                 channel.ServiceConfig = RequestIds.RetryingServiceConfig();
+                RequestIds.ReconnectSoon(channel);
             })
             .AddInterceptor(() => new RequestIdInterceptor());
     }
