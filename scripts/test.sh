@@ -6,6 +6,8 @@
 #      and again on a throwaway PostgreSQL 15 that the tests start themselves; the counts
 #      come from the trx files the test logger writes
 #   4. scripts/smoke-test.sh: the README's run command for real (Kestrel, h2c, buf curl)
+#   5. scripts/client-tests.sh: the generated TS/Python/Go code is up to date, and each
+#      language's client tests and orderctl's sample flow against a real server process
 # Ends with exactly one line "N passed, N failed", all suites summed (CI reads it), and exits
 # non-zero if anything failed. A failing step that is not a test (lint, format, build, a test
 # project with no results, a crashed test host) counts as 1 failed, so the line agrees with
@@ -75,6 +77,16 @@ if dotnet build OrderService.sln -c Release -nodeReuse:false; then
         ((BASH_REMATCH[2] == 0)) || problems+=("smoke test: ${BASH_REMATCH[2]} failed")
     else
         fail "smoke test ended without its summary line"
+    fi
+
+    echo "== clients: generated code up to date; TypeScript, Python, Go and orderctl against a real server"
+    ./scripts/client-tests.sh 2>&1 | tee "$results/clients.log"
+    clients="$(tail -n 1 "$results/clients.log")"
+    if [[ $clients =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+        ((BASH_REMATCH[2] == 0)) || problems+=("client tests: ${BASH_REMATCH[2]} failed (see FAILED lines above)")
+    else
+        fail "client tests ended without their summary line"
     fi
 else
     fail "dotnet build OrderService.sln -c Release failed: tests not run"
