@@ -79,7 +79,9 @@ JSON
 # The subscribers start first, so they see the order from its creation; each stores its
 # start cursor in its file at once.
 subscribe() {
-    orderctl subscribe --follow --token "$2" --order-id "$order" --cursor-file "$dir/$1.cursor" >"$dir/$1.out" 2>"$dir/$1.err" &
+    # exec: $! is the subscriber itself, so the kills below reach it, not a subshell.
+    (exec dotnet "$dll" --address "$ORDERSERVICE_TEST_URL" subscribe --follow --token "$2" --order-id "$order" \
+        --cursor-file "$dir/$1.cursor" >"$dir/$1.out" 2>"$dir/$1.err") &
     pids+=($!)
 }
 subscribe seller "$SELLER"
@@ -124,6 +126,8 @@ resume_from_file() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
     wait "${pids[@]}" 2>/dev/null
     pids=()
+    # Both subscribers are gone (SIGTERM is a clean stop for orderctl).
+    pgrep -f "subscribe --follow --token .* --order-id $order " >/dev/null && return 1
     # Caught up: resuming after the stored cursor prints nothing and stops at the heartbeat.
     orderctl subscribe --token "$SELLER" --order-id "$order" --cursor-file "$dir/seller.cursor" >"$dir/again.out" 2>/dev/null &&
         [[ ! -s $dir/again.out ]]

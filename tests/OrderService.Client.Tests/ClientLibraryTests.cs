@@ -92,6 +92,46 @@ public sealed class ClientLibraryTests(ServerProcess server)
         }
     }
 
+    [Fact]
+    public async Task A_file_cursor_store_refuses_an_empty_file_instead_of_starting_from_now()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cursor-store.").FullName, "seller.cursor");
+        await File.WriteAllTextAsync(path, "\n");
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => new FileCursorStore(path).LoadAsync(default).AsTask());
+
+        Assert.Contains("is empty", refused.Message);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_subscriber_raises_what_a_retry_cannot_fix()
+    {
+        using var marketplace = server.As("marketplace", "intake");
+        using var seller = server.As("seller", _orders.SellerId);
+        var reconnects = 0;
+        var options = new ResumableSubscriptionOptions { OnReconnect = (_, _) => reconnects++ };
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in new ResumableSubscription(marketplace.Notifications, new SubscribeRequest(), new MemoryCursorStore(), options))
+            {
+            }
+        });
+        var ahead = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in new ResumableSubscription(seller.Notifications, new SubscribeRequest(), new MemoryCursorStore("900000000000"), options))
+            {
+            }
+        });
+
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(StatusCode.OutOfRange, ahead.StatusCode);
+        Assert.Equal("CURSOR_AHEAD_OF_LOG", ahead.Details().Reason);
+        Assert.NotNull(ahead.Details().Metadata("newest_cursor"));
+        Assert.Equal(0, reconnects);
+    }
+
     [Theory]
     [InlineData(StatusCode.InvalidArgument, "INVALID_ARGUMENT")]
     [InlineData(StatusCode.FailedPrecondition, "FAILED_PRECONDITION")]

@@ -60,8 +60,10 @@ public sealed class Commands
             var descriptor = Rpc.Find(parse.GetValue(method)!)
                 ?? throw new UsageException($"no such method: {parse.GetValue(method)} (see `orderctl methods`)");
             var request = ParseRequest(descriptor.InputType, ReadArgument(parse.GetValue(data)!));
-            if (RequestIds.Ensure(request) is { } id && !ReadArgument(parse.GetValue(data)!).Contains("requestId") && !ReadArgument(parse.GetValue(data)!).Contains("request_id"))
+            var given = descriptor.InputType.FindFieldByName("request_id") is { } field && ((string)field.Accessor.GetValue(request)).Length > 0;
+            if (RequestIds.Ensure(request) is { } id && !given)
             {
+                // Filled in here: the user can send the same id again to retry safely.
                 Console.Error.WriteLine($"request_id: {id}");
             }
 
@@ -194,6 +196,7 @@ public sealed class Commands
             ICursorStore store = parse.GetValue(cursorFile) is { } path ? new FileCursorStore(path) : new MemoryCursorStore();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             var following = parse.GetValue(follow);
+            RpcException? lost = null;
             var options = new ResumableSubscriptionOptions
             {
                 OnHeartbeat = _ =>
@@ -207,7 +210,10 @@ public sealed class Commands
                 {
                     if (!following)
                     {
+                        // Not following: a stream that ended or failed is the end of the command.
+                        lost = failure;
                         stop.Cancel();
+                        return;
                     }
 
                     Console.Error.WriteLine($"reconnecting in {wait.TotalMilliseconds:0} ms{(failure is null ? "" : $" after {failure.Details()}")}");
@@ -234,10 +240,11 @@ public sealed class Commands
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // Caught up (no --follow), or Ctrl+C / SIGTERM: a normal end.
+                // Caught up (no --follow), or Ctrl+C / SIGTERM: a normal end, unless the
+                // stream failed before it caught up.
             }
 
-            return 0;
+            return lost is null ? 0 : throw lost;
         }));
         return command;
     }
@@ -398,7 +405,8 @@ public sealed class Commands
             Console.Error.WriteLine($"error: {e.Details()}");
             return 1;
         }
-        catch (Exception e) when (e is UsageException or FeedFileException or InvalidJsonException or InvalidProtocolBufferException or IOException)
+        catch (Exception e) when (e is UsageException or FeedFileException or InvalidJsonException or InvalidProtocolBufferException
+            or IOException or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -30,8 +30,10 @@ public sealed class MemoryCursorStore(string? cursor = null) : ICursorStore
 }
 
 /// <summary>A cursor kept in a file, so a subscriber resumes where it stopped after its
-/// process restarts. A save writes a temporary file beside it and renames it over the old
-/// one, so a crash mid-write leaves the old cursor or the new one, never half of one.</summary>
+/// process restarts. A save writes a temporary file beside it, flushes it to the disk and
+/// renames it over the old one, so a crash (of the process or of the machine) leaves the old
+/// cursor or the new one, never half of one. A file that exists but holds no cursor is an
+/// error, not "start from now", which would skip every notice since the last save.</summary>
 public sealed class FileCursorStore(string path) : ICursorStore
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -44,13 +46,28 @@ public sealed class FileCursorStore(string path) : ICursorStore
         }
 
         var cursor = (await File.ReadAllTextAsync(Path, cancellationToken)).Trim();
-        return cursor.Length == 0 ? null : cursor;
+        return cursor.Length > 0
+            ? cursor
+            : throw new InvalidDataException($"The cursor file {Path} is empty: restore it, or delete it to start from now.");
     }
 
     public async ValueTask SaveAsync(string cursor, CancellationToken cancellationToken)
     {
-        var temporary = Path + ".tmp";
-        await File.WriteAllTextAsync(temporary, cursor + "\n", cancellationToken);
-        File.Move(temporary, Path, overwrite: true);
+        // A name of its own per save: two processes saving one cursor never write one file.
+        var temporary = $"{Path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(cursor + "\n"), cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, Path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }

@@ -52,20 +52,24 @@ public static class RequestIds
         return id;
     }
 
+    /// <summary>How soon a channel tries its connection again after the server went away:
+    /// from 200 ms up to 2 s, not gRPC's default of up to 2 minutes, so a restarted server is
+    /// reached within the retries; and a retry buffer that holds a whole feed.</summary>
+    public static void ReconnectSoon(GrpcChannelOptions options)
+    {
+        options.InitialReconnectBackoff = TimeSpan.FromMilliseconds(200);
+        options.MaxReconnectBackoff = TimeSpan.FromSeconds(2);
+        // A retry resends the buffered request: a feed of 20,000 lines is several MB, over the
+        // default 1 MB per call past which a call is not retried.
+        options.MaxRetryBufferPerCallSize = 32 * 1024 * 1024;
+        options.MaxRetryBufferSize = 128 * 1024 * 1024;
+    }
+
     /// <summary>The channel's retry policy: UNAVAILABLE (the server restarting, a connection
     /// lost) and ABORTED (concurrent changes kept conflicting) are retried up to 5 attempts,
     /// waits drawn up to 0.5 s doubling to 5 s (about 4 s in all: a restart of the server),
     /// with the same message and so the same request_id. A
     /// DEADLINE_EXCEEDED is the caller's to retry: send the same message again.</summary>
-    /// <summary>How soon a channel tries its connection again after the server went away:
-    /// from 200 ms up to 2 s, not gRPC's default of up to 2 minutes, so a restarted server is
-    /// reached within the retries above.</summary>
-    public static void ReconnectSoon(GrpcChannelOptions options)
-    {
-        options.InitialReconnectBackoff = TimeSpan.FromMilliseconds(200);
-        options.MaxReconnectBackoff = TimeSpan.FromSeconds(2);
-    }
-
     public static ServiceConfig RetryingServiceConfig() => new()
     {
         MethodConfigs =

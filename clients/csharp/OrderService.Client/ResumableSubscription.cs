@@ -17,8 +17,9 @@ namespace OrderService.Client;
 /// response headers when it has none, stores each notice's cursor once the application has
 /// processed it (when the loop asks for the next notice) and each heartbeat's, skips a
 /// notification_id it already handed over, and reconnects after a backoff when the stream
-/// ends or fails with UNAVAILABLE, RESOURCE_EXHAUSTED, INTERNAL, DEADLINE_EXCEEDED or a
-/// CANCELLED the application did not ask for. Any other status (OUT_OF_RANGE,
+/// ends or fails with UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, INTERNAL from a
+/// reset stream (not the server's own INTERNAL, which has an ErrorInfo) or a CANCELLED the
+/// application did not ask for. Any other status (OUT_OF_RANGE,
 /// UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT) is thrown as the RpcException, whose
 /// <see cref="RpcExceptionDetails.Details"/> say where to go on (oldest_resume_after,
 /// newest_cursor).</summary>
@@ -116,8 +117,10 @@ public sealed class ResumableSubscription(
 
     private static bool Reconnects(RpcException e, CancellationToken cancellationToken) => e.StatusCode switch
     {
-        StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.Internal
-            or StatusCode.DeadlineExceeded => true,
+        StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded => true,
+        // A reset stream, not the server's own INTERNAL (which carries an ErrorInfo with an
+        // incident id): a server fault is reported, never retried forever.
+        StatusCode.Internal => e.Details().ErrorInfo is null,
         StatusCode.Cancelled => !cancellationToken.IsCancellationRequested,
         _ => false,
     };

@@ -2,6 +2,7 @@ package orderservice
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,7 +48,9 @@ type FileCursorStore struct {
 	Path string
 }
 
-// Load implements CursorStore: no file is no cursor.
+// Load implements CursorStore: no file is no cursor; a file that exists but holds no
+// cursor is an error, not "start from now", which would skip every notice since the last
+// save.
 func (s FileCursorStore) Load() (string, bool, error) {
 	b, err := os.ReadFile(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -56,7 +59,11 @@ func (s FileCursorStore) Load() (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
-	return strings.TrimSpace(string(b)), true, nil
+	cursor := strings.TrimSpace(string(b))
+	if cursor == "" {
+		return "", false, fmt.Errorf("the cursor file %s is empty: restore it, or delete it to start from now", s.Path)
+	}
+	return cursor, true, nil
 }
 
 // Save implements CursorStore.

@@ -250,7 +250,7 @@ func (s *Subscriber) endStream() {
 
 // resumable says whether the stream may be resumed after err: it ended (io.EOF), or failed
 // with UNAVAILABLE (the server stops, or is down), RESOURCE_EXHAUSTED
-// (SUBSCRIBER_TOO_SLOW), INTERNAL (a reset stream), DEADLINE_EXCEEDED, or CANCELLED that
+// (SUBSCRIBER_TOO_SLOW), INTERNAL from a reset stream (without an ErrorInfo), DEADLINE_EXCEEDED, or CANCELLED that
 // the application did not ask for.
 func (s *Subscriber) resumable(err error) bool {
 	if s.ctx.Err() != nil {
@@ -263,9 +263,14 @@ func (s *Subscriber) resumable(err error) bool {
 	if errors.As(err, &storeErr) {
 		return false
 	}
-	switch DecodeError(err).Code {
-	case codes.Unavailable, codes.ResourceExhausted, codes.Internal, codes.DeadlineExceeded, codes.Canceled:
+	decoded := DecodeError(err)
+	switch decoded.Code {
+	case codes.Unavailable, codes.ResourceExhausted, codes.DeadlineExceeded, codes.Canceled:
 		return true
+	case codes.Internal:
+		// A reset stream, not the server's own INTERNAL (which carries an ErrorInfo with an
+		// incident id): a server fault is reported, never retried forever.
+		return decoded.ErrorInfo == nil
 	}
 	return false
 }

@@ -67,6 +67,17 @@ func TestFileCursorStoreRoundTrip(t *testing.T) {
 	}
 }
 
+func TestFileCursorStoreRefusesAnEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "seller.cursor")
+	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Not "start from now": that would skip every notice since the last save.
+	if c, ok, err := (FileCursorStore{Path: path}).Load(); err == nil || ok {
+		t.Fatalf("an empty cursor file must be an error, have %q %v %v", c, ok, err)
+	}
+}
+
 func TestMemoryCursorStore(t *testing.T) {
 	var s MemoryCursorStore
 	if _, ok, _ := s.Load(); ok {

@@ -35,15 +35,20 @@ export class FileCursorStore implements CursorStore {
   constructor(readonly path: string) {}
 
   async load(): Promise<string | undefined> {
+    let text: string;
     try {
-      const text = (await readFile(this.path, "utf8")).trim();
-      return text === "" ? undefined : text;
+      text = (await readFile(this.path, "utf8")).trim();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
         return undefined;
       }
       throw err;
     }
+    if (text === "") {
+      // Not "start from now": that would skip every notice since the last save.
+      throw new Error(`the cursor file ${this.path} is empty: restore it, or delete it to start from now`);
+    }
+    return text;
   }
 
   save(cursor: string): Promise<void> {

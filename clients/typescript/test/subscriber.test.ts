@@ -1,7 +1,7 @@
 // Unit tests of the helpers, without a server: the subscriber against a scripted client,
 // the backoff, the dedup set, the cursor stores, the retry helper and the error decoder.
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -311,6 +311,17 @@ describe("cursor stores", () => {
       assert.equal(await store.load(), "103", "saves apply in order");
       assert.equal((await readFile(path, "utf8")).trim(), "103");
       assert.deepEqual(await readdir(dir), ["seller.cursor"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("FileCursorStore refuses an empty file instead of starting from now", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "orderservice-ts-store-"));
+    try {
+      const path = join(dir, "seller.cursor");
+      await writeFile(path, "\n");
+      await assert.rejects(new FileCursorStore(path).load(), /is empty/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
