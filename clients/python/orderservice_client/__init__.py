@@ -23,6 +23,7 @@ from .errors import (  # noqa: E402
     decode_error,
     decode_status,
 )
+from .retry import RETRYABLE_CODES, call_with_retry  # noqa: E402
 
 __all__ = [
     "GEN_DIR",
@@ -34,4 +35,6 @@ __all__ = [
     "PreconditionViolation",
     "decode_error",
     "decode_status",
+    "RETRYABLE_CODES",
+    "call_with_retry",
 ]
