@@ -15,6 +15,7 @@ if GEN_DIR not in sys.path:
     sys.path.insert(0, GEN_DIR)
 
 from .connection import Connection, connect  # noqa: E402
+from .cursor_store import CursorStore, FileCursorStore, MemoryCursorStore  # noqa: E402
 from .errors import (  # noqa: E402
     ErrorDetails,
     ErrorInfo,
@@ -24,11 +25,23 @@ from .errors import (  # noqa: E402
     decode_status,
 )
 from .retry import RETRYABLE_CODES, call_with_retry  # noqa: E402
+from .subscriber import (  # noqa: E402
+    FATAL_CODES,
+    RECONNECT_CODES,
+    START_CURSOR_HEADER,
+    RecentIds,
+    Subscription,
+    SubscriptionError,
+    subscribe,
+)
 
 __all__ = [
     "GEN_DIR",
     "Connection",
     "connect",
+    "CursorStore",
+    "FileCursorStore",
+    "MemoryCursorStore",
     "ErrorDetails",
     "ErrorInfo",
     "FieldViolation",
@@ -37,4 +50,11 @@ __all__ = [
     "decode_status",
     "RETRYABLE_CODES",
     "call_with_retry",
+    "FATAL_CODES",
+    "RECONNECT_CODES",
+    "START_CURSOR_HEADER",
+    "RecentIds",
+    "Subscription",
+    "SubscriptionError",
+    "subscribe",
 ]
