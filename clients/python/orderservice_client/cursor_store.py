@@ -51,7 +51,10 @@ class FileCursorStore(CursorStore):
                 cursor = f.read().strip()
         except FileNotFoundError:
             return None
-        return cursor or None
+        if not cursor:
+            # Not "start from now": that would skip every notice since the last save.
+            raise ValueError(f"the cursor file {self.path} is empty: restore it, or delete it to start from now")
+        return cursor
 
     def save(self, cursor: str) -> None:
         if not cursor:

@@ -29,7 +29,7 @@ START_CURSOR_HEADER = "orderservice-start-cursor"
 RECONNECT_CODES = frozenset({
     grpc.StatusCode.UNAVAILABLE,          # SERVER_SHUTTING_DOWN, connection refused
     grpc.StatusCode.RESOURCE_EXHAUSTED,   # SUBSCRIBER_TOO_SLOW
-    grpc.StatusCode.INTERNAL,             # a reset stream (RST_STREAM)
+    grpc.StatusCode.INTERNAL,             # a reset stream (RST_STREAM), without an ErrorInfo
     grpc.StatusCode.CANCELLED,
     grpc.StatusCode.DEADLINE_EXCEEDED,
 })
@@ -207,7 +207,11 @@ class _Subscriber:
                     details = decode_error(error)
                     self.end_codes[details.code] += 1
                     self.last_error = details
-                    if details.code not in RECONNECT_CODES:
+                    # The server's own INTERNAL carries an ErrorInfo (with an incident id): a
+                    # fault of the server, reported rather than retried forever. A reset
+                    # stream's INTERNAL has none.
+                    server_fault = details.code == grpc.StatusCode.INTERNAL and details.error_info is not None
+                    if details.code not in RECONNECT_CODES or server_fault:
                         # 6. retrying cannot help (FATAL_CODES, and anything unexpected).
                         raise SubscriptionError(details) from error
                 finally:

@@ -133,6 +133,14 @@ class CursorStoreTest(unittest.TestCase):
                 self.assertEqual(f.read(), "42")
             self.assertEqual(os.listdir(folder), ["seller.cursor"], "no temporary file left")
 
+    def test_file_store_refuses_an_empty_file_instead_of_starting_from_now(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "seller.cursor")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("\n")
+            with self.assertRaisesRegex(ValueError, "is empty"):
+                oc.FileCursorStore(path).load()
+
 
 class DecodeErrorTest(unittest.TestCase):
     def test_error_info_bad_request_and_precondition_failure(self):
