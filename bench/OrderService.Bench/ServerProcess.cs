@@ -75,6 +75,8 @@ public sealed class ServerProcess : IDisposable
             $"--Database:Provider={provider}",
             $"--Database:ConnectionString={connectionString}",
             "--Database:MigrateOnStartup=true",
+            // The bench measures capacity: one caller makes thousands of calls a second.
+            "--RateLimiting:Enabled=false",
             $"--Authentication:SigningKey={signingKey}",
             "--AutoCancel:Enabled=false",
             "--Logging:LogLevel:Default=Warning",

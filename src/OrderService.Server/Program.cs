@@ -78,6 +78,7 @@ builder.Services.AddGrpc(options =>
     options.Interceptors.Add<ErrorInterceptor>();
 });
 builder.Services.AddGrpcReflection();
+builder.Services.AddCallerRateLimiting();
 builder.Services.AddSingleton<DatabaseHealth>();
 builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseHealth>());
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealth>("database");
@@ -90,9 +91,11 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
 }
 
-// Before gRPC reads a request: a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
-app.UseMiddleware<UnreadableRequests>();
+// Who calls (the token, if valid), then the caller's rate limit, then, before gRPC reads a
+// request, a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
 app.UseAuthentication();
+app.UseRateLimiter();
+app.UseMiddleware<UnreadableRequests>();
 app.MapGrpcService<OrderGrpcService>();
 app.MapGrpcService<RefundGrpcService>();
 app.MapGrpcService<NotificationGrpcService>();
