@@ -1504,6 +1504,9 @@ export const OrderReportTypeSchema: GenEnum<OrderReportType> = /*@__PURE__*/
  *     whose request message could not be read (bytes that are not its message, a string
  *     that is not UTF-8); no BadRequest, since no field could be read.
  *   max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message taken.
+ *   retry_after_ms: RESOURCE_EXHAUSTED RATE_LIMITED: the caller (the token's role and id)
+ *     made more calls than its rate limit allows; wait this long, then retry with the same
+ *     request_id. The status also carries a google.rpc.RetryInfo with the same delay.
  * On the refusals of OrderService (FAILED_PRECONDITION):
  *   order_status: on every refusal because of the order's status (ORDER_PENDING,
  *     ORDER_SHIPPED, ORDER_CANCELED, ...): that status as an OrderStatus name without its
