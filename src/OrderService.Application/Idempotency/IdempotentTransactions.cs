@@ -15,8 +15,10 @@ namespace OrderService.Application.Idempotency;
 public sealed class IdempotentTransactions(OrderDbContext db, TimeProvider clock, ILogger<IdempotentTransactions> logger)
 {
     /// <summary>How often a request that lost an optimistic-concurrency race is re-run
-    /// against the fresh state before the caller gets ABORTED.</summary>
-    public const int MaxAttempts = 4;
+    /// against the fresh state before the caller gets ABORTED. 22 concurrent shipments of one
+    /// order on PostgreSQL drew 25 ABORTED with 4 immediate re-runs, and 2 to 7 with 8 re-runs
+    /// after the random waits of <see cref="PauseBeforeRerun"/> (docs/reliability.md).</summary>
+    public const int MaxAttempts = 8;
 
     /// <summary>Runs <paramref name="work"/> and saves what it changed, its events and the
     /// answer in one transaction (AIP-155). A retry with the same request_id gets the stored
@@ -75,6 +77,7 @@ public sealed class IdempotentTransactions(OrderDbContext db, TimeProvider clock
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
                 logger.LogInformation("Concurrent change to the same order; re-running {Method} (attempt {Attempt}).", key.Method, attempt);
+                await PauseBeforeRerun(attempt, cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -88,6 +91,7 @@ public sealed class IdempotentTransactions(OrderDbContext db, TimeProvider clock
                 // committed by a concurrent request. The next attempt sees it and answers
                 // as a replay or ALREADY_EXISTS.
                 logger.LogInformation(exception, "Write conflict; re-running {Method} (attempt {Attempt}).", key.Method, attempt);
+                await PauseBeforeRerun(attempt, cancellationToken);
             }
             catch (DbUpdateException exception)
             {
@@ -98,6 +102,13 @@ public sealed class IdempotentTransactions(OrderDbContext db, TimeProvider clock
             }
         }
     }
+
+    /// <summary>A random wait before a re-run, up to 4 ms doubling per attempt (at most
+    /// about half a second in all): the requests that lost one race do not all meet again in
+    /// the next instant. Real time, not the injected clock: a test's frozen clock must not
+    /// stop a re-run.</summary>
+    private static Task PauseBeforeRerun(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 1 << Math.Min(attempt + 2, 10))), cancellationToken);
 
     /// <summary>The stored answer to this request, or null when there is none yet;
     /// ALREADY_EXISTS when its request_id was used for another request.</summary>
