@@ -67,6 +67,19 @@ public static class DatabaseSetup
             : throw new InvalidOperationException($"Database:ConnectionString is required for {provider}.");
     }
 
+    /// <summary>Parses <paramref name="connectionString"/> with the provider's own builder,
+    /// without connecting: an ArgumentException names what the provider does not take.</summary>
+    public static void CheckConnectionString(DatabaseProvider provider, string connectionString)
+    {
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).ConnectionString,
+            DatabaseProvider.Postgres => new Npgsql.NpgsqlConnectionStringBuilder(connectionString).ConnectionString,
+            DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString).ConnectionString,
+            _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+        };
+    }
+
     /// <summary>The PostgreSQL connection string with the pool settings the service relies on,
     /// unless the operator set them: statements it runs often are prepared once per
     /// connection (Max Auto Prepare), and a connection returned to the pool is not reset with

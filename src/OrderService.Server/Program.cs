@@ -3,6 +3,7 @@ using Microsoft.IdentityModel.Tokens;
 using OrderService.Application;
 using OrderService.Application.Cancellations;
 using OrderService.Persistence;
+using OrderService.Server;
 using OrderService.Server.Access;
 using OrderService.Server.Errors;
 using OrderService.Server.Health;
@@ -20,6 +21,7 @@ if (args.Length > 0 && args[0] == "mint-token")
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrderDatabase();
+builder.Services.AddDatabaseConfigurationCheck();
 builder.Services.AddOrderApplication();
 builder.Services.AddSingleton<EventLogSignal>();
 builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
@@ -83,24 +85,35 @@ builder.Services.AddSingleton<DatabaseHealth>();
 builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseHealth>());
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealth>("database");
 
-var app = builder.Build();
-
-if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+try
 {
-    await using var scope = app.Services.CreateAsyncScope();
-    await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
+    var app = builder.Build();
+    // Every section's checks (ValidateOnStart) before the first use of the database, so a
+    // mistake is told as a mistake, not as a failed migration.
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+
+    if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
+    }
+
+    // Who calls (the token, if valid), then the caller's rate limit, then, before gRPC reads a
+    // request, a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
+    app.UseAuthentication();
+    app.UseRateLimiter();
+    app.UseMiddleware<UnreadableRequests>();
+    app.MapGrpcService<OrderGrpcService>();
+    app.MapGrpcService<RefundGrpcService>();
+    app.MapGrpcService<NotificationGrpcService>();
+    app.MapGrpcHealthChecksService();
+    app.MapGrpcReflectionService();
+
+    await app.RunAsync();
+}
+catch (Exception exception) when (ConfigurationChecks.Mistakes(exception) is { } mistakes)
+{
+    return ConfigurationChecks.Report(mistakes);
 }
 
-// Who calls (the token, if valid), then the caller's rate limit, then, before gRPC reads a
-// request, a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
-app.UseAuthentication();
-app.UseRateLimiter();
-app.UseMiddleware<UnreadableRequests>();
-app.MapGrpcService<OrderGrpcService>();
-app.MapGrpcService<RefundGrpcService>();
-app.MapGrpcService<NotificationGrpcService>();
-app.MapGrpcHealthChecksService();
-app.MapGrpcReflectionService();
-
-await app.RunAsync();
 return 0;
