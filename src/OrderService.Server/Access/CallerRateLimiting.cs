@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -91,11 +90,6 @@ public static class CallerRateLimiting
         var status = ErrorStatus.Build(Google.Rpc.Code.ResourceExhausted, message,
             ErrorStatus.Info("RATE_LIMITED", new Dictionary<string, string> { ["retry_after_ms"] = milliseconds.ToString(CultureInfo.InvariantCulture) }),
             new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) });
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)Google.Rpc.Code.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        Errors.UnreadableRequests.WriteTrailersOnly(context.Response, status);
     }
 }

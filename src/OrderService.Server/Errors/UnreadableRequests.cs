@@ -114,15 +114,18 @@ public sealed class UnreadableRequests(RequestDelegate next, ILogger<UnreadableR
         }
     }
 
+    private static void WriteError(HttpResponse response, Code code, string message, IMessage detail) =>
+        WriteTrailersOnly(response, ErrorStatus.Build(code, message, detail));
+
     /// <summary>A gRPC error as a trailers-only response, as gRPC itself answers before a
-    /// handler runs: the status and its google.rpc.Status details in the headers.</summary>
-    private static void WriteError(HttpResponse response, Code code, string message, IMessage detail)
+    /// handler runs: the status and its google.rpc.Status details in the headers. For
+    /// middleware that refuses a call before gRPC reads it.</summary>
+    public static void WriteTrailersOnly(HttpResponse response, Google.Rpc.Status status)
     {
-        var status = ErrorStatus.Build(code, message, detail);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
         response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
     }
 }
