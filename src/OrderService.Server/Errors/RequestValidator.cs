@@ -27,7 +27,9 @@ public sealed partial class RequestValidator
             return "";
         }
 
-        if (!Guid.TryParse(value, out var id))
+        // Guid parsing trims white space around the UUID; a request_id is the UUID alone, as
+        // identifiers end where their characters end (issue 12).
+        if (!Guid.TryParse(value, out var id) || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
             Add(field, "must be a UUID, such as 3f1c8a8e-4b5e-4a59-9d7e-1f0c2b6a9e10");
             return "";

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using OrderService.Client;
+using OrderService.Contracts.V1;
+using OrderService.IntegrationTests.Infrastructure;
+using static OrderService.IntegrationTests.Infrastructure.TestData;
+
+namespace OrderService.IntegrationTests.BadInput;
+
+/// <summary>What the bad-input corpus (issue 12, BadInputCorpusTests) found in
+/// the server, each pinned by the case that found it, written out on its own.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class CorpusFindingsTests(ServerFixture server)
+{
+    private readonly string _seller = NewId("S");
+    private readonly string _buyer = NewId("B");
+
+    /// <summary>Guid parsing trims white space, so "uuid\n" was taken as a request_id (and the
+    /// order created), where the contract asks for a UUID and identifiers end where their
+    /// characters end.</summary>
+    [Theory]
+    [InlineData("\n", "")]
+    [InlineData(" ", "")]
+    [InlineData("", "\t")]
+    public async Task A_request_id_with_white_space_around_the_uuid_is_refused_and_creates_nothing(string after, string before)
+    {
+        using var marketplace = server.Marketplace();
+        var request = CreateOrder(_seller, _buyer);
+        request.RequestId = before + request.RequestId + after;
+
+        await Expect.InvalidArgument("request_id", () => marketplace.Orders.CreateOrderAsync(request).ResponseAsync);
+
+        Assert.False(await server.QueryDatabaseAsync(db => db.Orders.AnyAsync(o => o.Id == request.OrderId)));
+    }
+}
