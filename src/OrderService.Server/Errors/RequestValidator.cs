@@ -132,11 +132,19 @@ public sealed partial class RequestValidator
             return 0;
         }
 
+        if (!Currencies.IsSupported(currencyCode))
+        {
+            // The order's currency_code is at fault, not the amount: it is reported there, by
+            // the shape check when malformed, by the domain (UNSUPPORTED_CURRENCY) otherwise.
+            // Blaming every amount named the wrong fields (issue 12).
+            return 0;
+        }
+
         if (money.CurrencyCode != currencyCode)
         {
-            // Named only when it is a currency code: an error never echoes a client's
+            // currencyCode is a supported code here: quoting it never echoes a client's
             // megabytes (they would outgrow the trailers and break the connection).
-            Add($"{field}.currency_code", Currencies.IsSupported(currencyCode) ? $"must be the order's currency {currencyCode}" : "must be the order's currency");
+            Add($"{field}.currency_code", $"must be the order's currency {currencyCode}");
             return 0;
         }
 
@@ -150,11 +158,6 @@ public sealed partial class RequestValidator
         {
             Add($"{field}.nanos", "must be below 1,000,000,000");
             return 0;
-        }
-
-        if (!Currencies.IsSupported(currencyCode))
-        {
-            return 0; // reported on currency_code
         }
 
         var digits = Currencies.DigitsOf(currencyCode);

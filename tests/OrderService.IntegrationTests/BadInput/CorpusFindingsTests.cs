@@ -33,4 +33,20 @@ public sealed class CorpusFindingsTests(ServerFixture server)
 
         Assert.False(await server.QueryDatabaseAsync(db => db.Orders.AnyAsync(o => o.Id == request.OrderId)));
     }
+
+    /// <summary>A well-formed code of no supported currency, with the amounts in JPY: every
+    /// amount was named as not in the order's currency, and currency_code, the field at fault,
+    /// was not.</summary>
+    [Fact]
+    public async Task An_unsupported_order_currency_is_named_not_the_amounts_in_another()
+    {
+        using var marketplace = server.Marketplace();
+        var request = CreateOrder(_seller, _buyer);
+        request.CurrencyCode = "XXX";
+
+        var refused = await Expect.Failure(StatusCode.InvalidArgument, "UNSUPPORTED_CURRENCY",
+            () => marketplace.Orders.CreateOrderAsync(request).ResponseAsync);
+
+        Assert.Equal(["currency_code"], refused.InvalidFields());
+    }
 }
