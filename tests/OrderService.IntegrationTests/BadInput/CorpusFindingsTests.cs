@@ -49,4 +49,20 @@ public sealed class CorpusFindingsTests(ServerFixture server)
 
         Assert.Equal(["currency_code"], refused.InvalidFields());
     }
+
+    /// <summary>Control characters (an escape sequence) passed the e-mail check, which refused
+    /// only white space and a missing '@'.</summary>
+    [Fact]
+    public async Task A_buyer_e_mail_with_control_characters_is_refused()
+    {
+        using var marketplace = server.Marketplace();
+        var order = await OrderIn(server, OrderStatus.Pending, _seller, _buyer);
+        var request = Authorize(order.OrderId);
+        request.BuyerContact.Email = "hanako@buyers.example.invalid\u001b[2J\u0007";
+
+        await Expect.InvalidArgument("buyer_contact.email", () => marketplace.Orders.AuthorizePaymentAsync(request).ResponseAsync);
+
+        using var seller = server.Seller(_seller);
+        Assert.Equal(OrderStatus.Pending, (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = order.OrderId })).Order.Status);
+    }
 }
