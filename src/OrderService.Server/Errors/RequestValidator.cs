@@ -45,11 +45,16 @@ public sealed partial class RequestValidator
         {
             Add(field, "required");
         }
-        else if (value.Length > MaxIdLength || !IdentifierPattern().IsMatch(value))
+        else if (!IsIdentifier(value))
         {
             Add(field, $"must be 1-{MaxIdLength} characters of letters, digits, '-', '_' or '.'");
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is an identifier: 1-64 letters, digits, '-',
+    /// '_' or '.'.</summary>
+    public static bool IsIdentifier(string value) =>
+        value.Length is > 0 and <= MaxIdLength && IdentifierPattern().IsMatch(value);
 
     /// <summary>Free text of at most <paramref name="maxLength"/> characters. Never the NUL
     /// character: PostgreSQL refuses it in text where SQLite stores it, so it is refused

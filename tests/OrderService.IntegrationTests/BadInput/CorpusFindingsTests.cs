@@ -65,4 +65,24 @@ public sealed class CorpusFindingsTests(ServerFixture server)
         using var seller = server.Seller(_seller);
         Assert.Equal(OrderStatus.Pending, (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = order.OrderId })).Order.Status);
     }
+
+    /// <summary>A page token whose position holds an id that is no identifier: a NUL in it
+    /// reached PostgreSQL as a query parameter and answered INTERNAL (ListOrders, ListRefunds
+    /// and the report's cursor share the token); other characters were taken as a position.</summary>
+    [Theory]
+    [InlineData("250-0000001\u0000")]
+    [InlineData("250\u001b[2J")]
+    [InlineData("250 0000001")]
+    public async Task A_page_token_whose_position_is_not_an_identifier_is_invalid_argument(string forgedId)
+    {
+        using var seller = server.Seller(_seller);
+        await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        await OrderIn(server, OrderStatus.Unshipped, _seller, _buyer);
+        var token = (await seller.Orders.ListOrdersAsync(new ListOrdersRequest { PageSize = 1 })).NextPageToken;
+        var json = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token))!.AsObject();
+        json["OrderId"] = forgedId;
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
+
+        await Expect.InvalidArgument("page_token", () => seller.Orders.ListOrdersAsync(new ListOrdersRequest { PageSize = 1, PageToken = forged }).ResponseAsync);
+    }
 }
