@@ -27,7 +27,9 @@ public sealed partial class RequestValidator
             return "";
         }
 
-        if (!Guid.TryParse(value, out var id))
+        // Guid parsing trims white space around the UUID; a request_id is the UUID alone, as
+        // identifiers end where their characters end (issue 12).
+        if (!Guid.TryParse(value, out var id) || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
             Add(field, "must be a UUID, such as 3f1c8a8e-4b5e-4a59-9d7e-1f0c2b6a9e10");
             return "";
@@ -43,11 +45,16 @@ public sealed partial class RequestValidator
         {
             Add(field, "required");
         }
-        else if (value.Length > MaxIdLength || !IdentifierPattern().IsMatch(value))
+        else if (!IsIdentifier(value))
         {
             Add(field, $"must be 1-{MaxIdLength} characters of letters, digits, '-', '_' or '.'");
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is an identifier: 1-64 letters, digits, '-',
+    /// '_' or '.'.</summary>
+    public static bool IsIdentifier(string value) =>
+        value.Length is > 0 and <= MaxIdLength && IdentifierPattern().IsMatch(value);
 
     /// <summary>Free text of at most <paramref name="maxLength"/> characters. Never the NUL
     /// character: PostgreSQL refuses it in text where SQLite stores it, so it is refused
@@ -130,11 +137,19 @@ public sealed partial class RequestValidator
             return 0;
         }
 
+        if (!Currencies.IsSupported(currencyCode))
+        {
+            // The order's currency_code is at fault, not the amount: it is reported there, by
+            // the shape check when malformed, by the domain (UNSUPPORTED_CURRENCY) otherwise.
+            // Blaming every amount named the wrong fields (issue 12).
+            return 0;
+        }
+
         if (money.CurrencyCode != currencyCode)
         {
-            // Named only when it is a currency code: an error never echoes a client's
+            // currencyCode is a supported code here: quoting it never echoes a client's
             // megabytes (they would outgrow the trailers and break the connection).
-            Add($"{field}.currency_code", Currencies.IsSupported(currencyCode) ? $"must be the order's currency {currencyCode}" : "must be the order's currency");
+            Add($"{field}.currency_code", $"must be the order's currency {currencyCode}");
             return 0;
         }
 
@@ -148,11 +163,6 @@ public sealed partial class RequestValidator
         {
             Add($"{field}.nanos", "must be below 1,000,000,000");
             return 0;
-        }
-
-        if (!Currencies.IsSupported(currencyCode))
-        {
-            return 0; // reported on currency_code
         }
 
         var digits = Currencies.DigitsOf(currencyCode);

@@ -95,7 +95,9 @@ internal static class OrderRequests
 
         v.Text(contact.Name, "buyer_contact.name", 200);
         v.Text(contact.Email, "buyer_contact.email", 320);
-        if (contact.Email.Length > 0 && (!contact.Email.Contains('@', StringComparison.Ordinal) || contact.Email.Any(char.IsWhiteSpace)))
+        // No white space and no control character (an escape sequence passed, issue 12): an
+        // e-mail address has neither (RFC 5322).
+        if (contact.Email.Length > 0 && (!contact.Email.Contains('@', StringComparison.Ordinal) || contact.Email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
         {
             v.Add("buyer_contact.email", "not an e-mail address");
         }

@@ -32,7 +32,9 @@ public sealed record PageToken(long PurchasedAtTicks, string OrderId, string Fil
             // reported below
         }
 
-        if (decoded is null || string.IsNullOrEmpty(decoded.OrderId) || decoded.OrderId.Length > RequestValidator.MaxIdLength
+        // The position's id is an order or refund id, so an identifier: any other is a forged
+        // token (a NUL in it reached PostgreSQL as a query parameter, issue 12).
+        if (decoded is null || decoded.OrderId is null || !RequestValidator.IsIdentifier(decoded.OrderId)
             || decoded.PurchasedAtTicks < DateTimeOffset.MinValue.UtcTicks || decoded.PurchasedAtTicks > DateTimeOffset.MaxValue.UtcTicks)
         {
             validator.Add(field, $"not a {(field == "page_token" ? "page token" : "cursor")} this service returned");
