@@ -176,7 +176,7 @@ type SubscribeRequest struct {
 	ResumeAfter string `protobuf:"bytes,1,opt,name=resume_after,json=resumeAfter,proto3" json:"resume_after,omitempty"`
 	// Only these types. Empty: every type for the caller's audience.
 	Types []NotificationType `protobuf:"varint,2,rep,packed,name=types,proto3,enum=orderservice.v1.NotificationType" json:"types,omitempty"`
-	// Only these orders. Empty: every order of the caller.
+	// Only these orders, at most 1000. Empty: every order of the caller.
 	OrderIds []string `protobuf:"bytes,3,rep,name=order_ids,json=orderIds,proto3" json:"order_ids,omitempty"`
 }
 

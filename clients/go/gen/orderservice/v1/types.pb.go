@@ -1456,9 +1456,10 @@ type ItemRefund struct {
 
 	// The item.
 	OrderItemId string `protobuf:"bytes,1,opt,name=order_item_id,json=orderItemId,proto3" json:"order_item_id,omitempty"`
-	// The amounts refunded per charge component, each at most its refundable amount.
+	// The amounts refunded per charge component, each at most its refundable amount; at most
+	// 1000 entries.
 	Amounts []*ChargeAmount `protobuf:"bytes,2,rep,name=amounts,proto3" json:"amounts,omitempty"`
-	// Deductions kept back (RESTOCKING_FEE, RETURN_SHIPPING). Optional.
+	// Deductions kept back (RESTOCKING_FEE, RETURN_SHIPPING). Optional; at most 1000 entries.
 	Deductions []*ChargeAmount `protobuf:"bytes,3,rep,name=deductions,proto3" json:"deductions,omitempty"`
 }
 

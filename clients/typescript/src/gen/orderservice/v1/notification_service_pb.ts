@@ -40,7 +40,7 @@ export type SubscribeRequest = Message<"orderservice.v1.SubscribeRequest"> & {
   types: NotificationType[];
 
   /**
-   * Only these orders. Empty: every order of the caller.
+   * Only these orders, at most 1000. Empty: every order of the caller.
    *
    * @generated from field: repeated string order_ids = 3;
    */

@@ -592,14 +592,15 @@ export type ItemRefund = Message<"orderservice.v1.ItemRefund"> & {
   orderItemId: string;
 
   /**
-   * The amounts refunded per charge component, each at most its refundable amount.
+   * The amounts refunded per charge component, each at most its refundable amount; at most
+   * 1000 entries.
    *
    * @generated from field: repeated orderservice.v1.ChargeAmount amounts = 2;
    */
   amounts: ChargeAmount[];
 
   /**
-   * Deductions kept back (RESTOCKING_FEE, RETURN_SHIPPING). Optional.
+   * Deductions kept back (RESTOCKING_FEE, RETURN_SHIPPING). Optional; at most 1000 entries.
    *
    * @generated from field: repeated orderservice.v1.ChargeAmount deductions = 3;
    */
