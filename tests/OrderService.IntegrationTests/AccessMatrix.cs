@@ -356,13 +356,13 @@ public static class AccessMatrix
         },
         ["orderservice.v1.NotificationService/Subscribe"] = new()
         {
-            // Subscribed to the victim's order by name (and, in the same cell, to everything):
-            // another seller or buyer gets heartbeats and nothing else.
+            // Subscribed to the victim's order by name (and, in the same cell, to everything, and
+            // by name replaying the log): another seller or buyer gets heartbeats and nothing else.
             Roles = SellerOrBuyer,
             Victim = VictimState.Unshipped,
             Request = v => new SubscribeRequest { OrderIds = { v.OrderId } },
             Watch = WatchAsync,
-            Allowed = (v, _, answer) => Assert.Equal(2, answer.Messages.Cast<SubscribeResponse>()
+            Allowed = (v, _, answer) => Assert.Equal(3, answer.Messages.Cast<SubscribeResponse>()
                 .Count(m => m.Notification is { Type: NotificationType.OrderCanceled } n && n.OrderId == v.OrderId)),
             Others = (_, answer) =>
             {
@@ -466,11 +466,13 @@ public static class AccessMatrix
         return request;
     }
 
-    /// <summary>Subscribe as the caller twice, to the victim's order by name and to
+    /// <summary>Subscribe as the caller twice, live: to the victim's order by name and to
     /// everything; once both are in place, the victim's buyer and seller cancel the order.
-    /// The order's own seller or buyer reads until the ORDER_CANCELED notice arrives;
-    /// anyone else until a heartbeat made more than two heartbeat intervals after the
-    /// cancellation committed, by which time the stream has read the log past it.</summary>
+    /// Then a third time, by name, resuming from before the cancellation, so that it is
+    /// replayed from the log. The order's own seller or buyer reads each stream until the
+    /// ORDER_CANCELED notice arrives; anyone else until a heartbeat made more than two
+    /// heartbeat intervals after the cancellation committed, by which time the stream has
+    /// read the log past it.</summary>
     private static async Task<CallTranscript> WatchAsync(
         ServerFixture server, CallInvoker invoker, MethodDescriptor method, IMessage request, Victim victim, bool owner)
     {
@@ -479,16 +481,13 @@ public static class AccessMatrix
         using var byName = invoker.AsyncServerStreamingCall(RawCalls.MethodOf(method), null, options, request);
         using var everything = invoker.AsyncServerStreamingCall(RawCalls.MethodOf(method), null, options, new SubscribeRequest());
         var open = new List<AsyncServerStreamingCall<IMessage>>();
+        string? startCursor = null;
         foreach (var call in new[] { byName, everything })
         {
-            var headers = await RawCalls.HeadersOf(call.ResponseHeadersAsync);
-            transcript.AddHeaders(headers);
-            if (headers?.GetValue(NotificationFeed.StartCursorHeader) is null)
+            var cursor = await InPlaceAsync(call, transcript);
+            if (cursor is not null)
             {
-                await ReadAsync(call, transcript, _ => false, RawCalls.Deadline);
-            }
-            else
-            {
+                startCursor ??= cursor;
                 open.Add(call);
             }
         }
@@ -500,6 +499,14 @@ public static class AccessMatrix
 
         await CloseAsync(server, victim);
         var quietAfter = DateTimeOffset.UtcNow.AddSeconds(1.2); // the tests' heartbeat is 0.5 s, polling 0.2 s
+        var replay = ((SubscribeRequest)request).Clone();
+        replay.ResumeAfter = startCursor!;
+        using var replaying = invoker.AsyncServerStreamingCall(RawCalls.MethodOf(method), null, options, replay);
+        if (await InPlaceAsync(replaying, transcript) is not null)
+        {
+            open.Add(replaying);
+        }
+
         foreach (var call in open)
         {
             await ReadAsync(call, transcript, message => owner
@@ -509,6 +516,21 @@ public static class AccessMatrix
         }
 
         return transcript;
+    }
+
+    /// <summary>The start cursor once the subscription is in place; null, with the call read
+    /// to its end, when it was refused.</summary>
+    private static async Task<string?> InPlaceAsync(AsyncServerStreamingCall<IMessage> call, CallTranscript transcript)
+    {
+        var headers = await RawCalls.HeadersOf(call.ResponseHeadersAsync);
+        transcript.AddHeaders(headers);
+        var cursor = headers?.GetValue(NotificationFeed.StartCursorHeader);
+        if (cursor is null)
+        {
+            await ReadAsync(call, transcript, _ => false, RawCalls.Deadline);
+        }
+
+        return cursor;
     }
 
     /// <summary>Reads the stream into the transcript until <paramref name="enough"/> says so
