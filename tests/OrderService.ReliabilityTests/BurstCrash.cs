@@ -50,6 +50,37 @@ public abstract partial class CrashTests
             : Outcome.Of(() => connection.Refunds.RefundOrderAsync((RefundOrderRequest)Request, deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync);
     }
 
+    /// <summary>SIGSTOPs the server until the database holds a committed change whose call
+    /// has no answer yet (each look after 200 ms, for the answers already sent to arrive),
+    /// at most 12 times; returns paused, with how many looks it took and how many such changes
+    /// it saw.</summary>
+    private static async Task<(int Pauses, int Caught)> HoldAtUnansweredCommit(
+        CrashServer server, string seller, List<BurstCall> calls, Outcome?[] got, Task allAnswered)
+    {
+        for (var pause = 1; ; pause++)
+        {
+            await server.PauseAsync();
+            await Task.Delay(200);
+            List<string> changed;
+            await using (var db = server.OpenDatabase())
+            {
+                changed = await db.Orders.Where(o => o.SellerId == seller && (o.Cancellations.Count > 0 || o.Refunds.Count > 0))
+                    .Select(o => o.Id).ToListAsync();
+            }
+
+            var answeredOk = Enumerable.Range(0, calls.Count).Where(i => Volatile.Read(ref got[i]) is { Ok: true })
+                .Select(i => calls[i].OrderId).ToHashSet();
+            var caught = changed.Count(id => !answeredOk.Contains(id));
+            if (caught > 0 || pause == 12 || allAnswered.IsCompleted)
+            {
+                return (pause, caught);
+            }
+
+            await server.ResumeAsync();
+            await Task.Delay(Random.Shared.Next(5, 50));
+        }
+    }
+
     private async Task RunBurst(CrashServer server, Figures figures)
     {
         var run = RunId();
@@ -95,12 +126,14 @@ public abstract partial class CrashTests
             var killAfter = calls.Count / 4;
             var answers = 0;
             var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var got = new Outcome?[calls.Count];
             var connections = Enumerable.Range(0, BurstConnections).Select(_ => server.Raw("seller", seller)).ToList();
             try
             {
                 var burst = calls.Select(async (call, i) =>
                 {
                     var outcome = await call.Send(connections[i % BurstConnections]);
+                    Volatile.Write(ref got[i], outcome);
                     if (outcome.Answered && Interlocked.Increment(ref answers) == killAfter)
                     {
                         enough.TrySetResult();
@@ -111,7 +144,13 @@ public abstract partial class CrashTests
                 var all = Task.WhenAll(burst);
                 await Task.WhenAny(enough.Task, all).WaitAsync(LongWait);
                 Assert.False(all.IsCompleted, "every call was answered before the kill: the kill came too late");
-                figures.Add("answers when the kill was sent", Volatile.Read(ref answers));
+                figures.Add($"answers when the kill was prepared (the {killAfter}th)", Volatile.Read(ref answers));
+
+                // The case that matters most is a change that committed but whose answer had not
+                // left: hold the server still, let what is on the wire arrive, and kill it where
+                // the database shows such a change, else let it run a moment and look again.
+                var (pauses, caught) = await HoldAtUnansweredCommit(server, seller, calls, got, all);
+                figures.Add("pauses (SIGSTOP) before the kill / changes committed but unanswered when killed", $"{pauses} / {caught}");
                 await server.KillAsync();
                 killed = DateTimeOffset.UtcNow;
                 first = await all.WaitAsync(LongWait);

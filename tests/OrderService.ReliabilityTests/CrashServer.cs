@@ -120,6 +120,12 @@ public sealed class CrashServer : IAsyncDisposable
     /// process is gone.</summary>
     public Task KillAsync() => RunScript("kill");
 
+    /// <summary>SIGSTOP: the process holds still (answers nothing, commits nothing) until
+    /// <see cref="ResumeAsync"/> or <see cref="KillAsync"/>.</summary>
+    public Task PauseAsync() => RunScript("pause");
+
+    public Task ResumeAsync() => RunScript("resume");
+
     /// <summary>A connection that sends exactly what it is given: no request_id filled in, no
     /// retries, so that every answer and every lost call is seen as it is.</summary>
     public OrderServiceConnection Raw(string role, string id) => OrderServiceConnection.CreateRaw(Address, Token(role, id));
