@@ -9,7 +9,7 @@ namespace OrderService.ReliabilityTests;
 public abstract partial class CrashTests
 {
     private const int FeedLines = 20_000;
-    private const int FeedChunk = 500; // FeedRunner.DefaultChunkSize: a chunk commits whole or not at all
+    private const int FeedChunk = OrderService.Application.Feeds.FeedRunner.DefaultChunkSize; // a chunk commits whole or not at all
 
     /// <summary>Scenario (a), R10: a 20,000-line SubmitCancellationFeed, SIGKILLed once a
     /// quarter of its cancellations have been notified, retried with the same request_id after
@@ -165,7 +165,7 @@ public abstract partial class CrashTests
             i => Assert.Contains(lines[i].OrderId, committedSet));
         Assert.All(beforeKill, n => Assert.Contains(n.OrderId, committedSet));
         Assert.InRange(linesCommitted, FeedChunk, FeedLines - FeedChunk);
-        figures.Add("lines committed at the kill (whole chunks of 500, read from the database)", $"{linesCommitted:N0} ({chunksCommitted} chunks)");
+        figures.Add($"lines committed at the kill (whole chunks of {FeedChunk}, read from the database)", $"{linesCommitted:N0} ({chunksCommitted} chunks)");
 
         // Restart on the same database; the subscriber resumes from its cursor file.
         var restarted = DateTimeOffset.UtcNow;
