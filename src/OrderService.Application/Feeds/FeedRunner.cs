@@ -79,8 +79,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
                 {
                     // The chunk would not commit, even re-run: keep whatever the database
                     // refused with its own line by committing the chunk one line at a time.
-                    logger.LogWarning("Feed {RequestId}: chunk {Chunk} would not commit ({Reason}); committing it line by line.",
-                        key.RequestId, index, exception.Reason);
+                    logger.ChunkCommittedLineByLine(key.RequestId, index, exception.Reason);
                     await transactions.RunAsync(caller, byLine, _ => Task.FromResult(new TResponse()), cancellationToken);
                 }
             }
