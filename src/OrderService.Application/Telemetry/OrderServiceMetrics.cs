@@ -103,8 +103,8 @@ public sealed class OrderServiceMetrics : ICommittedEventsObserver
                 new(Tags.Reason, OrderStateMachine.ToUpperSnake(cancellation.Reason)),
                 new(Tags.Requester, OrderStateMachine.ToUpperSnake(cancellation.Requester)),
                 new(Tags.Executor, OrderStateMachine.ToUpperSnake(cancellation.Executor)),
-                new(Tags.CountsAgainstSeller, cancellation.CountsAgainstSellerRate),
-                new(Tags.WholeOrder, orderEvent.Type == OrderEventType.OrderCanceled));
+                new(Tags.CountsAgainstSeller, Flag(cancellation.CountsAgainstSellerRate)),
+                new(Tags.WholeOrder, Flag(orderEvent.Type == OrderEventType.OrderCanceled)));
             if (RuleOf(cancellation.Reason) is { } rule)
             {
                 _automaticCancellations.Add(1, new KeyValuePair<string, object?>(Tags.Rule, rule));
@@ -148,6 +148,9 @@ public sealed class OrderServiceMetrics : ICommittedEventsObserver
             _feedLines.Add(refused, feedTag, new(Tags.Outcome, "refused"));
         }
     }
+
+    /// <summary>"true" or "false": the same label whichever exporter renders it.</summary>
+    private static string Flag(bool value) => value ? "true" : "false";
 
     private static string AudienceTag(NotificationAudience audience) => audience.ToString().ToLowerInvariant();
 
