@@ -34,6 +34,7 @@ public static class TelemetrySetup
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new RpcRootsOnly()))
                 .AddAspNetCoreInstrumentation(aspNetCore =>
                 {
                     // A scrape every few seconds is not an RPC worth a trace.
@@ -104,6 +105,17 @@ public static class TelemetrySetup
         "http/protobuf" or "httpprotobuf" => OtlpExportProtocol.HttpProtobuf,
         _ => throw new InvalidOperationException($"OpenTelemetry:OtlpProtocol '{protocol}' is not grpc or http/protobuf."),
     };
+}
+
+/// <summary>The sampler for spans without a parent: an RPC's server span starts a trace;
+/// anything else does not (the event log's tail, the health probe and the background passes
+/// run database commands every few seconds, which would each be a trace of one span). Under
+/// <see cref="ParentBasedSampler"/>, so a span with a parent follows it, and a caller's
+/// sampling decision (traceparent flags) is kept.</summary>
+internal sealed class RpcRootsOnly : Sampler
+{
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+        new(samplingParameters.Kind == ActivityKind.Server ? SamplingDecision.RecordAndSample : SamplingDecision.Drop);
 }
 
 /// <summary>Removes query parameter values (<c>db.query.parameter.*</c>) from every span
