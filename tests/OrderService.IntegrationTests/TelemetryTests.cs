@@ -57,7 +57,7 @@ public sealed class TelemetryTests
             Assert.DoesNotContain(span.TagObjects, tag => tag.Key.StartsWith("db.query.parameter.", StringComparison.Ordinal));
         });
 
-        var cancellations = Points(telemetry.Collect(server, Metric.CancellationsName));
+        var cancellations = Points(await telemetry.CollectAsync(server, Metric.CancellationsName));
         Assert.Contains(cancellations, point =>
             Tag(point, Metric.Tags.Reason) == "PRICING_ERROR"
             && Tag(point, Metric.Tags.Requester) == "SELLER"
@@ -88,7 +88,7 @@ public sealed class TelemetryTests
                 RequestId = RequestId(), OrderId = shipped.OrderId, Reason = AdjustmentReason.CustomerReturn,
             });
             Assert.Equal(NotificationType.RefundIssued, Assert.Single(await Next(stream, 1)).Type);
-            Assert.Contains(Points(telemetry.Collect(server, Metric.ActiveSubscribersName)),
+            Assert.Contains(Points(await telemetry.CollectAsync(server, Metric.ActiveSubscribersName)),
                 point => Tag(point, Metric.Tags.Audience) == "buyer" && point.GetSumLong() >= 1);
         }
 
@@ -106,21 +106,21 @@ public sealed class TelemetryTests
         Assert.Equal(1, (await AutoCancellation.RunOnceAsync(server)).Expired);
         Assert.Equal(OrderStatus.Canceled, (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = pending.OrderId })).Order.Status);
 
-        Assert.Contains(Points(telemetry.Collect(server, Metric.AutomaticCancellationsName)),
+        Assert.Contains(Points(await telemetry.CollectAsync(server, Metric.AutomaticCancellationsName)),
             point => Tag(point, Metric.Tags.Rule) == "R4" && point.GetSumLong() >= 1);
-        Assert.Contains(Points(telemetry.Collect(server, Metric.CancellationsName)), point =>
+        Assert.Contains(Points(await telemetry.CollectAsync(server, Metric.CancellationsName)), point =>
             Tag(point, Metric.Tags.Reason) == "PAYMENT_NOT_AUTHORIZED" && Tag(point, Metric.Tags.CountsAgainstSeller) == "false"
             && Tag(point, Metric.Tags.Executor) == "MARKETPLACE");
-        Assert.Contains(Points(telemetry.Collect(server, Metric.RefundsName)), point =>
+        Assert.Contains(Points(await telemetry.CollectAsync(server, Metric.RefundsName)), point =>
             (Tag(point, Metric.Tags.Currency), Tag(point, Metric.Tags.Kind), Tag(point, Metric.Tags.Reason)) == ("JPY", "FULL", "CUSTOMER_RETURN"));
         // Item A x2 at 1099 + 300 shipping, item B at 4500: 7298 yen, exactly, in minor units.
-        Assert.Contains(Points(telemetry.Collect(server, Metric.RefundedAmountName)), point =>
+        Assert.Contains(Points(await telemetry.CollectAsync(server, Metric.RefundedAmountName)), point =>
             Tag(point, Metric.Tags.Currency) == "JPY" && Tag(point, Metric.Tags.Kind) == "FULL" && point.GetSumLong() >= 7298);
-        var lines = Points(telemetry.Collect(server, Metric.FeedLinesName))
+        var lines = Points(await telemetry.CollectAsync(server, Metric.FeedLinesName))
             .Where(point => Tag(point, Metric.Tags.Feed) == "SubmitCancellationFeed").ToList();
         Assert.Contains(lines, point => Tag(point, Metric.Tags.Outcome) == "accepted" && point.GetSumLong() >= 1);
         Assert.Contains(lines, point => Tag(point, Metric.Tags.Outcome) == "refused" && point.GetSumLong() >= 1);
-        Assert.Contains(Points(telemetry.Collect(server, Metric.NoticeLagName)),
+        Assert.Contains(Points(await telemetry.CollectAsync(server, Metric.NoticeLagName)),
             point => Tag(point, Metric.Tags.Delivery) == "live" && point.GetHistogramCount() >= 1);
     }
 

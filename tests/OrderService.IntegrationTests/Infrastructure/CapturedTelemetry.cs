@@ -34,14 +34,27 @@ public sealed class CapturedTelemetry
     }
 
     /// <summary>Collects the server's metrics now (the in-memory reader would otherwise wait
-    /// for its period) and returns the snapshots of <paramref name="name"/>.</summary>
-    public List<MetricSnapshot> Collect(ServerFixture server, string name)
+    /// for its period) and returns the snapshots of <paramref name="name"/>. A flush can
+    /// return before its export when an earlier export left the reader's signal set, so it
+    /// is asked again until the instrument shows up (the metrics are cumulative: any later
+    /// export has it), for up to 10 s.</summary>
+    public async Task<List<MetricSnapshot>> CollectAsync(ServerFixture server, string name)
     {
-        Metrics.Clear();
-        // False whenever the Prometheus reader is there too: it only collects for a scrape.
-        // The in-memory reader has collected all the same.
-        server.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
-        return Metrics.Where(m => m.Name == name).ToList();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            Metrics.Clear();
+            // False whenever the Prometheus reader is there too: it only collects for a
+            // scrape. The in-memory reader collects all the same.
+            server.Services.GetRequiredService<MeterProvider>().ForceFlush(5_000);
+            var found = Metrics.Where(m => m.Name == name).ToList();
+            if (found.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Waits (finished spans are exported when they end, which for the RPC's span is
