@@ -36,9 +36,11 @@ free_port() {
 
 dir="$(mktemp -d /tmp/orderservice-smoke.XXXXXX)"
 url="http://127.0.0.1:$(free_port)"
+metrics_url="http://127.0.0.1:$(free_port)"
 # Its own process group, so that stopping it also stops the server dotnet run started.
 setsid dotnet run --project src/OrderService.Server -c Release --no-build -- \
     "--Kestrel:Endpoints:Grpc:Url=$url" "--Database:ConnectionString=Data Source=$dir/orders.db" \
+    "--Kestrel:Endpoints:Metrics:Url=$metrics_url" --Kestrel:Endpoints:Metrics:Protocols=Http1 \
     >"$dir/server.log" 2>&1 &
 pid=$!
 stop_server() {
@@ -72,9 +74,18 @@ create_order_pending() {
     [[ $(buf_curl -H "authorization: Bearer $token" -d "$order" "$url/orderservice.v1.OrderService/CreateOrder") == *ORDER_STATUS_PENDING* ]]
 }
 
+# After CreateOrder: Prometheus scrapes over HTTP/1.1 on the metrics endpoint (the gRPC one
+# is h2c only), and the scrape has the RPC just made (docs/observability.md).
+metrics_over_http1() {
+    local scrape
+    scrape="$(curl -sf --http1.1 "$metrics_url/metrics")" || return 1
+    [[ $scrape == *http_server_request_duration_seconds* && $scrape == *CreateOrder* ]]
+}
+
 check "health reports SERVING" health_serving
 check "reflection lists the three services" three_services
 check "CreateOrder with a development token answers a PENDING order" create_order_pending
+check "Prometheus scrapes /metrics over HTTP/1.1 on the metrics endpoint" metrics_over_http1
 
 if ((failed > 0)); then
     echo "--- server log:"

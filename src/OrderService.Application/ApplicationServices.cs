@@ -5,6 +5,7 @@ using OrderService.Application.Idempotency;
 using OrderService.Application.Metrics;
 using OrderService.Application.Orders;
 using OrderService.Application.Refunds;
+using OrderService.Application.Telemetry;
 using OrderService.Application.Templates;
 
 namespace OrderService.Application;
@@ -15,6 +16,12 @@ public static class ApplicationServices
 {
     public static IServiceCollection AddOrderApplication(this IServiceCollection services)
     {
+        // The business metrics (one Meter, from the host's IMeterFactory), told by the database
+        // of what each commit changed.
+        services.AddMetrics();
+        services.AddSingleton<OrderServiceMetrics>();
+        services.AddSingleton<OrderService.Persistence.ICommittedEventsObserver>(s => s.GetRequiredService<OrderServiceMetrics>());
+
         // Loading, saving and reading.
         services.AddScoped<OrderRepository>();
         services.AddScoped<IdempotentTransactions>();

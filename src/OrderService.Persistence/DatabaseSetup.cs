@@ -50,7 +50,8 @@ public static class DatabaseSetup
             Configure(options, provider, ConnectionStringFrom(configuration, provider));
         });
         services.AddScoped(serviceProvider => serviceProvider.GetRequiredService<IDbContextFactory<OrderDbContext>>().CreateDbContext()
-            .Use(serviceProvider.GetService<EventLogSignal>(), serviceProvider.GetService<IOrderViewRenderer>()));
+            .Use(serviceProvider.GetService<EventLogSignal>(), serviceProvider.GetService<IOrderViewRenderer>(),
+                serviceProvider.GetService<ICommittedEventsObserver>()));
         return services;
     }
 

@@ -12,6 +12,7 @@ public sealed class OrderDbContext : DbContext
 {
     private EventLogSignal? eventLogSignal;
     private IOrderViewRenderer? orderViews;
+    private ICommittedEventsObserver? committedEvents;
 
     /// <summary>The one constructor, as the context pool needs it; <see cref="Use"/>
     /// supplies the process's services.</summary>
@@ -21,10 +22,11 @@ public sealed class OrderDbContext : DbContext
     }
 
     /// <summary>Gives a pooled context the process's singletons (the same for every lease).</summary>
-    public OrderDbContext Use(EventLogSignal? signal, IOrderViewRenderer? views)
+    public OrderDbContext Use(EventLogSignal? signal, IOrderViewRenderer? views, ICommittedEventsObserver? observer = null)
     {
         eventLogSignal = signal;
         orderViews = views;
+        committedEvents = observer;
         return this;
     }
 
@@ -161,6 +163,14 @@ public sealed class OrderDbContext : DbContext
             : await SaveWithEventsAsync(changedOrders, acceptAllChangesOnSuccess, cancellationToken);
         foreach (var order in changedOrders)
         {
+            if (committedEvents is not null)
+            {
+                foreach (var orderEvent in order.PendingEvents)
+                {
+                    committedEvents.Committed(order, orderEvent);
+                }
+            }
+
             order.ClearPendingEvents();
         }
 

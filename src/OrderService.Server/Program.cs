@@ -9,6 +9,7 @@ using OrderService.Server.Errors;
 using OrderService.Server.Health;
 using OrderService.Server.Notifications;
 using OrderService.Server.Services;
+using OrderService.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -84,6 +85,8 @@ builder.Services.AddCallerRateLimiting();
 builder.Services.AddSingleton<DatabaseHealth>();
 builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseHealth>());
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealth>("database");
+// Traces, metrics and their exporters (OpenTelemetry:*; docs/observability.md).
+builder.AddOrderTelemetry();
 
 try
 {
@@ -98,6 +101,8 @@ try
         await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
     }
 
+    // The Prometheus scrape, on its own HTTP/1.1 endpoint (Kestrel:Endpoints:Metrics) only.
+    app.UseOrderMetricsEndpoint();
     // Who calls (the token, if valid), then the caller's rate limit, then, before gRPC reads a
     // request, a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
     app.UseAuthentication();

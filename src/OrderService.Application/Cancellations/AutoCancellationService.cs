@@ -66,7 +66,7 @@ public sealed class AutoCancellationService(
         var pass = new AutoCancelPass(expired, autoCanceled, warned);
         if (expired + autoCanceled + warned > 0)
         {
-            logger.LogInformation("Auto-cancel pass: {Pass}.", pass);
+            logger.PassCompleted(expired, autoCanceled, warned);
         }
 
         return pass;
@@ -88,7 +88,7 @@ public sealed class AutoCancellationService(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogError(exception, "Auto-cancel pass failed; trying again in {Interval}.", options.Value.Interval);
+                logger.PassFailed(exception, options.Value.Interval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -125,7 +125,7 @@ public sealed class AutoCancellationService(
                 catch (Exception exception) when (exception is DomainException or DbUpdateException)
                 {
                     // Changed meanwhile, or no longer due: leave it to the next pass.
-                    logger.LogInformation("Auto-cancel skipped order {OrderId}: {Message}", order.Id, exception.Message);
+                    logger.OrderSkipped(order.Id, exception is DomainException refusal ? refusal.Reason : exception.GetType().Name);
                     skipped.Add(order.Id);
                     db.ChangeTracker.Clear();
                     break; // re-read the batch on a clean context

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OrderService.Application.Access;
 using OrderService.Application.Errors;
 using OrderService.Application.Idempotency;
+using OrderService.Application.Telemetry;
 using OrderService.Contracts.V1;
 using OrderService.Domain;
 
@@ -16,8 +17,10 @@ namespace OrderService.Application.Feeds;
 /// answer bound to the whole feed, so that a feed retried after a crash replays the chunks
 /// that had committed and carries on from the first that had not. Every line gets the
 /// google.rpc.Status the single-order RPC would have returned. With validate_only the real
-/// domain runs on the loaded aggregates and nothing is saved or stored.</summary>
-public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider clock, ILogger<FeedRunner> logger)
+/// domain runs on the loaded aggregates and nothing is saved or stored. The lines answered
+/// for the first time (committed, or refused as ABORTED) are counted by outcome; replayed
+/// chunks and validate_only runs are not.</summary>
+public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider clock, OrderServiceMetrics metrics, ILogger<FeedRunner> logger)
 {
     /// <summary>Lines per transaction of the service's feeds: large enough that a 20,000-line
     /// feed is 40 transactions, small enough that one stays short.</summary>
@@ -76,8 +79,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
                 {
                     // The chunk would not commit, even re-run: keep whatever the database
                     // refused with its own line by committing the chunk one line at a time.
-                    logger.LogWarning("Feed {RequestId}: chunk {Chunk} would not commit ({Reason}); committing it line by line.",
-                        key.RequestId, index, exception.Reason);
+                    logger.ChunkCommittedLineByLine(key.RequestId, index, exception.Reason);
                     await transactions.RunAsync(caller, byLine, _ => Task.FromResult(new TResponse()), cancellationToken);
                 }
             }
@@ -94,6 +96,7 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
                 {
                     // Not stored: the same request_id retries this line, and replays the rest.
                     results.Results.Add(Result(line, ErrorStatus.Of(lineException)));
+                    metrics.FeedLines(FeedName(key), accepted: 0, refused: 1);
                     complete = false;
                 }
             }
@@ -125,6 +128,8 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
             if (ReferenceEquals(answer, applied))
             {
                 run.Committed();
+                var accepted = applied.Results.Count(r => ErrorStatus.IsOk(r.Status));
+                metrics.FeedLines(FeedName(part), accepted, applied.Results.Count - accepted);
             }
             else
             {
@@ -181,6 +186,14 @@ public sealed class FeedRunner(IdempotentTransactions transactions, TimeProvider
         var accepted = answer.Results.Count(r => ErrorStatus.IsOk(r.Status));
         answer.Summary = new FeedSummary { Lines = answer.Results.Count, Accepted = accepted, Failed = answer.Results.Count - accepted };
         return answer;
+    }
+
+    /// <summary>The feed's method name ("SubmitCancellationFeed"), for the metrics: the last
+    /// segment of the gRPC method, before a part's suffix.</summary>
+    private static string FeedName(RequestKey key)
+    {
+        var method = key.Method.Split('#')[0];
+        return method[(method.LastIndexOf('/') + 1)..];
     }
 
     /// <summary>The stored-answer key of one part of a feed: its request_id derived from the

@@ -76,7 +76,7 @@ public sealed class IdempotentTransactions(OrderDbContext db, TimeProvider clock
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
-                logger.LogInformation("Concurrent change to the same order; re-running {Method} (attempt {Attempt}).", key.Method, attempt);
+                logger.ConcurrentChange(key.Method, attempt);
                 await PauseBeforeRerun(attempt, cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
@@ -90,13 +90,13 @@ public sealed class IdempotentTransactions(OrderDbContext db, TimeProvider clock
                 // Most often a unique key: the same request_id or the same new order id
                 // committed by a concurrent request. The next attempt sees it and answers
                 // as a replay or ALREADY_EXISTS.
-                logger.LogInformation(exception, "Write conflict; re-running {Method} (attempt {Attempt}).", key.Method, attempt);
+                logger.WriteConflict(exception, key.Method, attempt);
                 await PauseBeforeRerun(attempt, cancellationToken);
             }
             catch (DbUpdateException exception)
             {
                 db.ChangeTracker.Clear();
-                logger.LogWarning(exception, "Write conflicts persisted over {Attempts} attempts of {Method}.", MaxAttempts, key.Method);
+                logger.WriteConflictsPersisted(exception, MaxAttempts, key.Method);
                 throw new DomainException(ErrorKind.Aborted, "WRITE_CONFLICT",
                     "The change kept conflicting with concurrent writes; retry with the same request_id.");
             }

@@ -64,7 +64,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return null;
             default:
                 var incident = Guid.NewGuid().ToString("N")[..12];
-                logger.LogError(exception, "Unhandled error in {Method} (incident {Incident}).", context.Method, incident);
+                logger.UnhandledError(exception, context.Method, incident);
                 return RpcErrors.Internal(incident);
         }
     }

@@ -49,7 +49,7 @@ public sealed class UnreadableRequests(RequestDelegate next, ILogger<UnreadableR
         var body = await ReadAllAsync(context.Request.Body, context.RequestAborted);
         if (body is null)
         {
-            logger.LogInformation("Request message over {Limit} bytes for {Method}", MaxMessageBytes, context.Request.Path.Value);
+            logger.MessageTooLarge(MaxMessageBytes, context.Request.Path.Value);
             WriteError(context.Response, Code.ResourceExhausted, $"The request message is larger than {MaxMessageBytes:N0} bytes.",
                 ErrorStatus.Info("MESSAGE_TOO_LARGE", new Dictionary<string, string> { ["max_bytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
             return;
@@ -57,7 +57,7 @@ public sealed class UnreadableRequests(RequestDelegate next, ILogger<UnreadableR
 
         if (Unreadable(body, parser) is { } problem)
         {
-            logger.LogInformation("Unreadable request message for {Method}: {Problem}", context.Request.Path.Value, problem);
+            logger.UnreadableMessage(context.Request.Path.Value, problem);
             WriteError(context.Response, Code.InvalidArgument, "The request message cannot be read as the method's message: " + problem,
                 ErrorStatus.Info("MALFORMED_REQUEST", new Dictionary<string, string> { ["method"] = context.Request.Path.Value ?? "" }));
             return;

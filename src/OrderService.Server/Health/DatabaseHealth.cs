@@ -41,7 +41,7 @@ public sealed class DatabaseHealth(IServiceScopeFactory scopes, ILogger<Database
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            logger.LogWarning(exception, "Database health probe failed.");
+            logger.DatabaseProbeFailed(exception);
             return HealthCheckResult.Unhealthy("The database does not answer.");
         }
     }

@@ -37,8 +37,7 @@ public sealed class EventLogRetention(
         await transaction.CommitAsync(cancellationToken);
         if (deleted > 0 || forgotten > 0)
         {
-            logger.LogInformation("Retention: deleted {Events} events (through {Cursor}) and {Requests} stored answers.",
-                deleted, prunedThrough, forgotten);
+            logger.RetentionPruned(deleted, prunedThrough, forgotten);
         }
 
         return deleted;
@@ -55,7 +54,7 @@ public sealed class EventLogRetention(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogError(exception, "Retention pass failed; trying again in {Interval}.", options.Value.PruneInterval);
+                logger.RetentionFailed(exception, options.Value.PruneInterval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -117,7 +117,7 @@ public sealed class EventLogTail(
             }
             catch (Exception exception)
             {
-                logger.LogWarning(exception, "Reading the event log failed; trying again in {Backoff}.", backoff);
+                logger.TailReadFailed(exception, backoff);
                 await Task.Delay(backoff, clock, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
                 continue;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrderService.Domain;
 using OrderService.Persistence;
 using OrderService.Application.Mapping;
+using OrderService.Application.Telemetry;
 using OrderService.Server.Errors;
 using OrderService.Server.Services;
 using Api = OrderService.Contracts.V1;
@@ -54,6 +55,7 @@ public sealed class NotificationFeed(
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     NotificationStreams streams,
+    OrderServiceMetrics metrics,
     IOptions<NotificationOptions> options)
 {
     /// <summary>Response metadata carrying the cursor the stream starts after. Headers
@@ -65,10 +67,11 @@ public sealed class NotificationFeed(
     public async Task StreamAsync(Subscription subscription, StreamTransport transport)
     {
         var callCancelled = transport.CallCancelled;
-        var cursor = await StartCursorAsync(subscription.ResumeAfter, callCancelled);
+        var (cursor, horizon) = await StartCursorAsync(subscription.ResumeAfter, callCancelled);
         await transport.Started(cursor);
 
         streams.Opened();
+        metrics.SubscriberOpened(subscription.Audience);
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lifetime.ApplicationStopping);
@@ -79,7 +82,10 @@ public sealed class NotificationFeed(
                 SingleWriter = true,
             });
             var written = new WrittenCursor(cursor);
-            var writer = DrainAsync(buffer.Reader, transport.Write, written, stop.Token, abortWrite.Token);
+            // Notices of events past the horizon at the start are live; those before it, a replay.
+            var writer = DrainAsync(buffer.Reader, transport.Write, written,
+                (notice, noticeCursor) => metrics.NoticeSent(clock.GetUtcNow() - notice.EventTime.ToDateTimeOffset(), live: noticeCursor > horizon),
+                stop.Token, abortWrite.Token);
 
             Outcome outcome;
             var reset = false;
@@ -132,6 +138,7 @@ public sealed class NotificationFeed(
         finally
         {
             streams.Closed();
+            metrics.SubscriberClosed(subscription.Audience);
         }
     }
 
@@ -143,8 +150,8 @@ public sealed class NotificationFeed(
     }
 
     /// <summary>The cursor before the first event to send: the client's, checked against
-    /// the log, or the log's horizon now (a new subscriber starts live).</summary>
-    private async Task<long> StartCursorAsync(long? resumeAfter, CancellationToken cancellationToken)
+    /// the log, or the log's horizon now (a new subscriber starts live); and that horizon.</summary>
+    private async Task<(long Cursor, long Horizon)> StartCursorAsync(long? resumeAfter, CancellationToken cancellationToken)
     {
         await tail.WhenStartedAsync(cancellationToken);
         var (newest, prunedThrough) = await db.EventLogPositionAsync(cancellationToken);
@@ -155,7 +162,7 @@ public sealed class NotificationFeed(
 
         if (resumeAfter is null)
         {
-            return newest;
+            return (newest, newest);
         }
 
         if (resumeAfter.Value > newest)
@@ -169,7 +176,7 @@ public sealed class NotificationFeed(
         }
 
         EnsureNotPruned(resumeAfter.Value, prunedThrough);
-        return resumeAfter.Value;
+        return (resumeAfter.Value, newest);
     }
 
     /// <summary>OUT_OF_RANGE when events after the cursor may have been deleted by
@@ -312,6 +319,7 @@ public sealed class NotificationFeed(
         ChannelReader<Api.SubscribeResponse> buffer,
         Func<Api.SubscribeResponse, CancellationToken, Task> write,
         WrittenCursor written,
+        Action<Api.Notification, long> sent,
         CancellationToken stop,
         CancellationToken abortWrite)
     {
@@ -330,6 +338,10 @@ public sealed class NotificationFeed(
                         Api.SubscribeResponse.KindOneofCase.Heartbeat => long.Parse(item.Heartbeat.Cursor, CultureInfo.InvariantCulture),
                         _ => written.Value,
                     };
+                    if (item.KindCase == Api.SubscribeResponse.KindOneofCase.Notification)
+                    {
+                        sent(item.Notification, written.Value);
+                    }
                 }
             }
         }

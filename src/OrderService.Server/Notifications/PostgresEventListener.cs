@@ -47,8 +47,7 @@ public sealed class PostgresEventListener(
             }
             catch (Exception exception)
             {
-                logger.LogWarning(exception, "LISTEN {Channel} failed; streams fall back to polling. Retrying in {Backoff}.",
-                    OrderDbContext.EventChannel, backoff);
+                logger.ListenFailed(exception, OrderDbContext.EventChannel, backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }

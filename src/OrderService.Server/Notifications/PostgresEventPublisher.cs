@@ -43,8 +43,7 @@ public sealed class PostgresEventPublisher(
             }
             catch (Exception exception)
             {
-                logger.LogWarning(exception, "NOTIFY {Channel} failed; other instances find the events by polling. Retrying in 1 s.",
-                    OrderDbContext.EventChannel);
+                logger.NotifyFailed(exception, OrderDbContext.EventChannel);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }

@@ -28,13 +28,13 @@ public sealed class OrderViewRenderer(IServiceScopeFactory scopes, ILogger<Order
 
             if (batches > 0)
             {
-                logger.LogInformation("Rendered the stored views of up to {Orders} orders.", batches * RenderStaleViews.BatchSize);
+                logger.StaleViewsRendered(batches * RenderStaleViews.BatchSize);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Reads stay correct without views; the next start tries again.
-            logger.LogWarning(exception, "Rendering stale order views stopped after order {After}.", after);
+            logger.StaleViewsStopped(exception, after);
         }
     }
 }

@@ -31,6 +31,7 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
     private readonly bool _ownsDatabase = true;
     private readonly Dictionary<string, string?> _settings = new(TestSettings);
     private readonly TimeProvider? _clock;
+    private readonly Action<IServiceCollection>? _configureServices;
     private bool _disposed;
 
     /// <summary>Another server instance on the same database (a second replica, or the
@@ -69,10 +70,11 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
 
     /// <summary>A server on a fresh database of its own (removed when it is disposed),
     /// with the server's clock replaced by <paramref name="clock"/>.</summary>
-    private ServerFixture(TimeProvider? clock, IReadOnlyDictionary<string, string?> settings)
+    private ServerFixture(TimeProvider? clock, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
         : this()
     {
         _clock = clock;
+        _configureServices = configureServices;
         foreach (var (key, value) in settings)
         {
             _settings[key] = value;
@@ -92,10 +94,13 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
     /// isolated from every other test: for tests that change server-wide state (a clock, a
     /// background pass over every order). <paramref name="clock"/>, when given, replaces the
     /// server's <see cref="TimeProvider"/> (a FakeTimeProvider lets the test move time).
+    /// <paramref name="services"/>, when given, adds to the server's services after Program's
+    /// own (a log capture, an in-memory telemetry exporter, a replaced service).
     /// Dispose it (<c>await using</c>) to stop it and delete its database.</summary>
-    public static async Task<ServerFixture> StartIsolatedAsync(TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ServerFixture> StartIsolatedAsync(
+        TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var isolated = new ServerFixture(clock, settings ?? new Dictionary<string, string?>());
+        var isolated = new ServerFixture(clock, settings ?? new Dictionary<string, string?>(), services);
         try
         {
             await isolated.InitializeAsync();
@@ -215,6 +220,11 @@ public sealed class ServerFixture : WebApplicationFactory<Program>, IAsyncLifeti
             // after Program's own registrations: this one is the last TimeProvider
             // registered, so it is the one every service resolves (a fixture test checks).
             builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
+
+        if (_configureServices is { } configureServices)
+        {
+            builder.ConfigureServices(configureServices);
         }
     }
 }
