@@ -6,6 +6,7 @@ using OrderService.Persistence;
 using OrderService.Server.Access;
 using OrderService.Server.Errors;
 using OrderService.Server.Health;
+using OrderService.Server.HttpJson;
 using OrderService.Server.Notifications;
 using OrderService.Server.Services;
 
@@ -76,7 +77,7 @@ builder.Services.AddGrpc(options =>
     // thrown by the method are mapped on the way out.
     options.Interceptors.Add<AccessInterceptor>();
     options.Interceptors.Add<ErrorInterceptor>();
-});
+}).AddHttpJson();
 builder.Services.AddGrpcReflection();
 builder.Services.AddCallerRateLimiting();
 builder.Services.AddSingleton<DatabaseHealth>();
@@ -91,11 +92,15 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<OrderDbContext>());
 }
 
-// Who calls (the token, if valid), then the caller's rate limit, then, before gRPC reads a
-// request, a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
+// The route first (gRPC method or HTTP/JSON route), then who calls (the token, if valid),
+// then the caller's rate limit, then, before gRPC or the JSON transcoder reads a request, a
+// message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN or a bare 400.
+app.UseRouting();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseMiddleware<UnreadableRequests>();
+app.UseMiddleware<UnreadableJson>();
+app.MapOpenApiDocument();
 app.MapGrpcService<OrderGrpcService>();
 app.MapGrpcService<RefundGrpcService>();
 app.MapGrpcService<NotificationGrpcService>();
