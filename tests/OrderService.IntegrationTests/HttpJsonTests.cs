@@ -189,7 +189,7 @@ public sealed class HttpJsonTests(ServerFixture server)
         using var http = Client("marketplace", "intake-service");
         var body = """
             {"orderId": 7, "purchaseTime": "yesterday",
-             "items": [{"quantity": "two", "unitCharges": [{"component": "CHARGE_COMPONENT_TIP", "amount": {"units": "1.5e"}}]}]}
+             "items": [{"quantity": "two", "unitCharges": [{"component": "CHARGE_COMPONENT_TIP", "amount": {"units": "1.5e"}}]}, null]}
             """;
 
         using var response = await http.PostAsync("/v1/orders", Json(body));
@@ -197,7 +197,7 @@ public sealed class HttpJsonTests(ServerFixture server)
         var status = await ReadStatus(response, HttpStatusCode.BadRequest, Code.InvalidArgument);
         Assert.Equal("INVALID_FIELD", Info(status).Reason);
         Assert.Equal(
-            new[] { "order_id", "purchase_time", "items[0].quantity", "items[0].unit_charges[0].component", "items[0].unit_charges[0].amount.units" },
+            new[] { "order_id", "purchase_time", "items[0].quantity", "items[0].unit_charges[0].component", "items[0].unit_charges[0].amount.units", "items[1]" },
             status.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
     }
 

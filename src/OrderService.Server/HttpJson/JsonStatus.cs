@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -15,6 +16,9 @@ public static class JsonStatus
     /// <summary>The error details the service sends, so that the details (Any) can be written
     /// as JSON, here and by the transcoder (Program.cs gives it the same registry).</summary>
     public static readonly TypeRegistry ErrorDetails = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor);
+
+    /// <summary>Quotes in messages stay quotes ("\"", not "\u0022"): the body is JSON, never HTML.</summary>
+    private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithTypeRegistry(ErrorDetails));
 
@@ -54,6 +58,6 @@ public static class JsonStatus
     private static byte[] Compact(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return JsonSerializer.SerializeToUtf8Bytes(document.RootElement);
+        return JsonSerializer.SerializeToUtf8Bytes(document.RootElement, CompactOptions);
     }
 }

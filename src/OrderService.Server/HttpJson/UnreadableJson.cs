@@ -150,7 +150,7 @@ public sealed class UnreadableJson(RequestDelegate next, ILogger<UnreadableJson>
             StrictParser.Parse(json, input);
             return null; // the common case: one pass, nothing more to check
         }
-        catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+        catch (Exception exception) when (IsParseFailure(exception))
         {
             JsonDocument document;
             try
@@ -208,7 +208,14 @@ public sealed class UnreadableJson(RequestDelegate next, ILogger<UnreadableJson>
                 var index = 0;
                 foreach (var element in value.EnumerateArray())
                 {
-                    CheckValue(element, field, descriptor, $"{fieldPath}[{index++}]", property.Name, inArray: true, violations);
+                    var elementPath = $"{fieldPath}[{index++}]";
+                    if (element.ValueKind == JsonValueKind.Null)
+                    {
+                        violations.Add(new(elementPath, "must not be null: a list holds no empty places"));
+                        continue;
+                    }
+
+                    CheckValue(element, field, descriptor, elementPath, property.Name, inArray: true, violations);
                 }
             }
             else
@@ -244,9 +251,11 @@ public sealed class UnreadableJson(RequestDelegate next, ILogger<UnreadableJson>
         {
             StrictParser.Parse(json, container);
         }
-        catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+        catch (Exception exception) when (IsParseFailure(exception))
         {
-            violations.Add(new(path, $"must be {Describe(field)}; got {Bounded(raw, 60)}"));
+            violations.Add(new(path, field.FieldType == FieldType.String && value.ValueKind == JsonValueKind.String
+                ? "must be valid Unicode text (no lone surrogate such as \\ud800)"
+                : $"must be {Describe(field)}; got {Bounded(raw, 60)}"));
         }
     }
 
@@ -307,7 +316,7 @@ public sealed class UnreadableJson(RequestDelegate next, ILogger<UnreadableJson>
                 {
                     StrictParser.Parse(json, input);
                 }
-                catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+                catch (Exception exception) when (IsParseFailure(exception))
                 {
                     violations.Add(new(path, $"must be {Describe(field)}; got '{Bounded(value ?? "", 60)}'"));
                     break;
@@ -315,6 +324,11 @@ public sealed class UnreadableJson(RequestDelegate next, ILogger<UnreadableJson>
             }
         }
     }
+
+    /// <summary>Whatever the JSON parser throws on text it cannot take (InvalidJsonException,
+    /// InvalidProtocolBufferException, FormatException, an overflow, ...): parsing a string in
+    /// memory fails for no other reason.</summary>
+    private static bool IsParseFailure(Exception exception) => exception is not (OutOfMemoryException or OperationCanceledException);
 
     private static FieldDescriptor? FindField(MessageDescriptor descriptor, string name) =>
         descriptor.FindFieldByName(name) ?? descriptor.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == name);
