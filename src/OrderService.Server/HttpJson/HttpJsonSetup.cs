@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.OpenApi.Models;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace OrderService.Server.HttpJson;
 
@@ -51,6 +52,7 @@ public static class HttpJsonSetup
             };
             options.AddSecurityDefinition("bearer", bearer);
             options.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
+            options.DocumentFilter<Int64AsString>();
 
             // The proto comments, which Grpc.Tools writes into the contracts' XML documentation.
             var comments = Path.Combine(AppContext.BaseDirectory, "OrderService.Contracts.xml");
@@ -67,4 +69,46 @@ public static class HttpJsonSetup
     /// describes the routes, and every route still asks for one).</summary>
     public static IApplicationBuilder MapOpenApiDocument(this IApplicationBuilder app) =>
         app.UseSwagger(options => options.RouteTemplate = OpenApiRoute);
+}
+
+/// <summary>Says in the OpenAPI document what the routes write: a 64-bit integer is a JSON
+/// string ("units": "1099"; <see cref="HttpJsonSetup.AddHttpJson"/>), where the generator
+/// would promise a number.</summary>
+internal sealed class Int64AsString : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var seen = new HashSet<OpenApiSchema>(ReferenceEqualityComparer.Instance);
+        foreach (var schema in document.Components.Schemas.Values)
+        {
+            Visit(schema, seen);
+        }
+
+        foreach (var operation in document.Paths.Values.SelectMany(path => path.Operations.Values))
+        {
+            foreach (var parameter in operation.Parameters)
+            {
+                Visit(parameter.Schema, seen);
+            }
+        }
+    }
+
+    private static void Visit(OpenApiSchema? schema, HashSet<OpenApiSchema> seen)
+    {
+        if (schema is null || schema.Reference is not null || !seen.Add(schema))
+        {
+            return;
+        }
+
+        if (schema.Type == "integer" && schema.Format is "int64" or "uint64")
+        {
+            schema.Type = "string";
+        }
+
+        foreach (var child in schema.Properties.Values.Append(schema.Items).Append(schema.AdditionalProperties)
+            .Concat(schema.AllOf).Concat(schema.AnyOf).Concat(schema.OneOf))
+        {
+            Visit(child, seen);
+        }
+    }
 }
