@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Smoke test of the README's run command: the real server on Kestrel (h2c on 127.0.0.1, a
-# SQLite file, migrations at start), checked the way a new user would: health, reflection,
-# one CreateOrder through buf curl. Needs the Release build and node_modules (npm ci).
+# Smoke test of the README's run command: the real server on Kestrel (h2c on 127.0.0.1 and
+# the HTTP/1.1 endpoint for HTTP/JSON, a SQLite file, migrations at start), checked the way a
+# new user would: health, reflection, one CreateOrder through buf curl, one GetOrder through
+# curl on the HTTP port. Needs the Release build, node_modules (npm ci) and curl.
 # Each check counts as one test; ends with "N passed, N failed" and fails if one did.
 # Called by scripts/test.sh; runs alone as ./scripts/smoke-test.sh.
 set -uo pipefail
@@ -37,9 +38,12 @@ free_port() {
 dir="$(mktemp -d /tmp/orderservice-smoke.XXXXXX)"
 url="http://127.0.0.1:$(free_port)"
 metrics_url="http://127.0.0.1:$(free_port)"
+http_url="$url"
+while [[ $http_url == "$url" || $http_url == "$metrics_url" ]]; do http_url="http://127.0.0.1:$(free_port)"; done
 # Its own process group, so that stopping it also stops the server dotnet run started.
 setsid dotnet run --project src/OrderService.Server -c Release --no-build -- \
-    "--Kestrel:Endpoints:Grpc:Url=$url" "--Database:ConnectionString=Data Source=$dir/orders.db" \
+    "--Kestrel:Endpoints:Grpc:Url=$url" "--Kestrel:Endpoints:Http:Url=$http_url" \
+    "--Database:ConnectionString=Data Source=$dir/orders.db" \
     "--Kestrel:Endpoints:Metrics:Url=$metrics_url" --Kestrel:Endpoints:Metrics:Protocols=Http1 \
     >"$dir/server.log" 2>&1 &
 pid=$!
@@ -62,16 +66,30 @@ health_serving() { [[ $(buf_curl "$url/grpc.health.v1.Health/Check") == *SERVING
 three_services() {
     [[ $(buf_curl --list-services "$url" | grep -c '^orderservice\.v1\.\(OrderService\|RefundService\|NotificationService\)$') == 3 ]]
 }
+# A development token, signed with the key the server started above reads (Development).
+mint_token() {
+    dotnet run --project src/OrderService.Server -c Release --no-build --no-launch-profile \
+        -e ASPNETCORE_ENVIRONMENT=Development -- mint-token "$1" "$2" 2>/dev/null | tail -n 1
+}
 create_order_pending() {
     local token order
-    token="$(dotnet run --project src/OrderService.Server -c Release --no-build --no-launch-profile \
-        -e ASPNETCORE_ENVIRONMENT=Development -- mint-token marketplace smoke-test 2>/dev/null | tail -n 1)"
+    token="$(mint_token marketplace smoke-test)"
     order="{\"requestId\": \"$(cat /proc/sys/kernel/random/uuid)\", \"orderId\": \"250-smoke\", \"sellerId\": \"SELLER-1\",
       \"buyerId\": \"BUYER-1\", \"currencyCode\": \"JPY\", \"purchaseTime\": \"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",
       \"latestShipTime\": \"$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)\",
       \"items\": [{\"orderItemId\": \"A\", \"sku\": \"SKU-A\", \"title\": \"Tea cup\", \"quantity\": 1,
         \"unitCharges\": [{\"component\": \"CHARGE_COMPONENT_PRINCIPAL\", \"amount\": {\"currencyCode\": \"JPY\", \"units\": \"1099\"}}]}]}"
     [[ $(buf_curl -H "authorization: Bearer $token" -d "$order" "$url/orderservice.v1.OrderService/CreateOrder") == *ORDER_STATUS_PENDING* ]]
+}
+# HTTP/JSON on the HTTP/1.1 port: an order that does not exist is 404 with the
+# google.rpc.Status as JSON, its ErrorInfo reason ORDER_NOT_FOUND.
+http_json_not_found() {
+    local token response
+    token="$(mint_token seller SELLER-1)"
+    response="$(curl -sS --http1.1 -w '\n%{http_code} %{content_type}' -H "Authorization: Bearer $token" \
+        "$http_url/v1/orders/250-smoke-missing")" || return 1
+    [[ ${response##*$'\n'} == "404 application/json"* ]] || { echo "got: $response" >&2; return 1; }
+    [[ $response == *'"code":5'* && $response == *'"reason":"ORDER_NOT_FOUND"'* ]] || { echo "got: $response" >&2; return 1; }
 }
 
 # After CreateOrder: Prometheus scrapes over HTTP/1.1 on the metrics endpoint (the gRPC one
@@ -86,6 +104,7 @@ check "health reports SERVING" health_serving
 check "reflection lists the three services" three_services
 check "CreateOrder with a development token answers a PENDING order" create_order_pending
 check "Prometheus scrapes /metrics over HTTP/1.1 on the metrics endpoint" metrics_over_http1
+check "HTTP/JSON: GET /v1/orders/{id} of a missing order answers 404 with a JSON google.rpc.Status" http_json_not_found
 
 if ((failed > 0)); then
     echo "--- server log:"

@@ -72,6 +72,8 @@ public sealed class ServerProcess : IDisposable
             serverDll,
             $"--Kestrel:Endpoints:Grpc:Url={address.ToString().TrimEnd('/')}",
             "--Kestrel:Endpoints:Grpc:Protocols=Http2",
+            // The bench speaks gRPC only: the HTTP/JSON endpoint on any free port, never 5081.
+            "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
             $"--Database:Provider={provider}",
             $"--Database:ConnectionString={connectionString}",
             "--Database:MigrateOnStartup=true",

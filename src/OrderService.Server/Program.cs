@@ -7,6 +7,7 @@ using OrderService.Server;
 using OrderService.Server.Access;
 using OrderService.Server.Errors;
 using OrderService.Server.Health;
+using OrderService.Server.HttpJson;
 using OrderService.Server.Notifications;
 using OrderService.Server.Services;
 using OrderService.Server.Telemetry;
@@ -79,7 +80,7 @@ builder.Services.AddGrpc(options =>
     // thrown by the method are mapped on the way out.
     options.Interceptors.Add<AccessInterceptor>();
     options.Interceptors.Add<ErrorInterceptor>();
-});
+}).AddHttpJson();
 builder.Services.AddGrpcReflection();
 builder.Services.AddCallerRateLimiting();
 builder.Services.AddSingleton<DatabaseHealth>();
@@ -103,11 +104,15 @@ try
 
     // The Prometheus scrape, on its own HTTP/1.1 endpoint (Kestrel:Endpoints:Metrics) only.
     app.UseOrderMetricsEndpoint();
-    // Who calls (the token, if valid), then the caller's rate limit, then, before gRPC reads a
-    // request, a message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN.
+    // The route first (gRPC method or HTTP/JSON route), then who calls (the token, if valid),
+    // then the caller's rate limit, then, before gRPC or the JSON transcoder reads a request, a
+    // message that cannot be read gets INVALID_ARGUMENT, not UNKNOWN or a bare 400.
+    app.UseRouting();
     app.UseAuthentication();
     app.UseRateLimiter();
     app.UseMiddleware<UnreadableRequests>();
+    app.UseMiddleware<UnreadableJson>();
+    app.MapOpenApiDocument();
     app.MapGrpcService<OrderGrpcService>();
     app.MapGrpcService<RefundGrpcService>();
     app.MapGrpcService<NotificationGrpcService>();

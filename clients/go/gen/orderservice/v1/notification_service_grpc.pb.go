@@ -33,6 +33,11 @@ type NotificationServiceClient interface {
 	// whatever committed in between. Every call that passes the checks gets the header; a
 	// call refused at once (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT,
 	// OUT_OF_RANGE) gets none.
+	//
+	// gRPC only: no HTTP/JSON route. A subscription lives for hours, sends its start cursor
+	// as a response header before any message, and ends with a status that says where to
+	// resume; HTTP/1.1 JSON transcoding has no place for the header and answers a slow reader
+	// with nothing but a closed connection.
 	Subscribe(ctx context.Context, in *SubscribeRequest, opts ...grpc.CallOption) (NotificationService_SubscribeClient, error)
 }
 
@@ -96,6 +101,11 @@ type NotificationServiceServer interface {
 	// whatever committed in between. Every call that passes the checks gets the header; a
 	// call refused at once (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT,
 	// OUT_OF_RANGE) gets none.
+	//
+	// gRPC only: no HTTP/JSON route. A subscription lives for hours, sends its start cursor
+	// as a response header before any message, and ends with a status that says where to
+	// resume; HTTP/1.1 JSON transcoding has no place for the header and answers a slow reader
+	// with nothing but a closed connection.
 	Subscribe(*SubscribeRequest, NotificationService_SubscribeServer) error
 	mustEmbedUnimplementedNotificationServiceServer()
 }

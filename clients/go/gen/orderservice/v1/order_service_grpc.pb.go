@@ -18,20 +18,28 @@ const _ = grpc.SupportPackageIsVersion7
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 type OrderServiceClient interface {
 	// Marketplace only. Hands a new order to the service. The order starts PENDING.
+	// HTTP/JSON: POST /v1/orders with the request as the JSON body.
 	CreateOrder(ctx context.Context, in *CreateOrderRequest, opts ...grpc.CallOption) (*CreateOrderResponse, error)
 	// Marketplace only. Payment authorized: PENDING becomes UNSHIPPED and the shipping
 	// address and buyer contact are attached (R1, R3).
+	// HTTP/JSON: POST /v1/orders/{order_id}:authorizePayment, the other fields as the body.
 	AuthorizePayment(ctx context.Context, in *AuthorizePaymentRequest, opts ...grpc.CallOption) (*AuthorizePaymentResponse, error)
 	// Reads one order. Sellers and buyers read only their own orders.
+	// HTTP/JSON: GET /v1/orders/{order_id}.
 	GetOrder(ctx context.Context, in *GetOrderRequest, opts ...grpc.CallOption) (*GetOrderResponse, error)
 	// Lists orders, newest purchase first, with filters and AIP-158 paging.
+	// HTTP/JSON: GET /v1/orders, the fields as query parameters in lowerCamelCase, a
+	// repeated one repeated: ?pageSize=20&statuses=ORDER_STATUS_UNSHIPPED&statuses=...
 	ListOrders(ctx context.Context, in *ListOrdersRequest, opts ...grpc.CallOption) (*ListOrdersResponse, error)
 	// Seller only. Confirms that units shipped (R3). Refused while PENDING (R2).
+	// HTTP/JSON: POST /v1/orders/{order_id}:confirmShipment, the other fields as the body.
 	ConfirmShipment(ctx context.Context, in *ConfirmShipmentRequest, opts ...grpc.CallOption) (*ConfirmShipmentResponse, error)
 	// Seller only. Cancels a whole UNSHIPPED order with a reason code (R10-R15).
+	// HTTP/JSON: POST /v1/orders/{order_id}:cancel, the other fields as the body.
 	CancelOrder(ctx context.Context, in *CancelOrderRequest, opts ...grpc.CallOption) (*CancelOrderResponse, error)
 	// Seller only. Cancels many orders in one request; each line has its own result and
 	// one bad line never undoes the others (R10).
+	// HTTP/JSON: POST /v1/cancellationFeeds with the request as the JSON body.
 	SubmitCancellationFeed(ctx context.Context, in *SubmitCancellationFeedRequest, opts ...grpc.CallOption) (*SubmitCancellationFeedResponse, error)
 	// Buyer only. The official cancellation request (R13) for one of the buyer's own orders.
 	// What happens depends on the order's status:
@@ -49,17 +57,26 @@ type OrderServiceClient interface {
 	// place a new order (R16).
 	// A retry (same request_id) of a request that was accepted returns its first answer,
 	// not ORDER_CANCELED or CANCELLATION_ALREADY_REQUESTED.
+	// HTTP/JSON: POST /v1/orders/{order_id}:requestCancellation, the other fields as the body.
 	RequestCancellation(ctx context.Context, in *RequestCancellationRequest, opts ...grpc.CallOption) (*RequestCancellationResponse, error)
 	// Buyer only. The buyer can no longer receive at the order's address. Addresses are
 	// never edited (R40): the answer says what happens instead (R41-R43).
+	// HTTP/JSON: POST /v1/orders/{order_id}:requestAddressChange, the other fields as the
+	// body.
 	RequestAddressChange(ctx context.Context, in *RequestAddressChangeRequest, opts ...grpc.CallOption) (*RequestAddressChangeResponse, error)
 	// Seller only. Records that the seller asked the carrier to bring a shipped package
 	// back (R42, R43); the refund minus the return fee follows when it arrives.
+	// HTTP/JSON: POST /v1/orders/{order_id}:requestCarrierReturn, the other fields as the
+	// body.
 	RequestCarrierReturn(ctx context.Context, in *RequestCarrierReturnRequest, opts ...grpc.CallOption) (*RequestCarrierReturnResponse, error)
 	// Seller only. The seller's cancellation rate over a window, with the orders that
 	// count, so the number can be audited (R17).
+	// HTTP/JSON: GET /v1/cancellationMetrics, the window as a query parameter in seconds
+	// (?window=86400s).
 	GetCancellationMetrics(ctx context.Context, in *GetCancellationMetricsRequest, opts ...grpc.CallOption) (*GetCancellationMetricsResponse, error)
 	// Seller only. A reply template (T1-T6) in Japanese or English, filled in for an order.
+	// HTTP/JSON: GET /v1/orders/{order_id}/replyTemplate, the other fields as query
+	// parameters: ?templateId=REPLY_TEMPLATE_ID_T3_SHIPPED_RETURN_FOR_REFUND&languageCode=en.
 	GetReplyTemplate(ctx context.Context, in *GetReplyTemplateRequest, opts ...grpc.CallOption) (*GetReplyTemplateResponse, error)
 	// Seller only. The order report or the unshipped-orders report of the caller's orders,
 	// one order per message, oldest purchase first (R30, R31). PENDING orders never appear,
@@ -68,6 +85,12 @@ type OrderServiceClient interface {
 	// own stream, and a cancelled call or an expired deadline stops it. A report cut off can
 	// be resumed after the last row received (resume_after). The C# client library writes
 	// either report as the marketplace's tab-separated flat file (docs/reports.md).
+	// HTTP/JSON: GET /v1/orders:streamReport, the fields as query parameters
+	// (?reportType=ORDER_REPORT_TYPE_UNSHIPPED_ORDERS). The rows come as a stream of JSON
+	// objects, one StreamOrderReportResponse per line, as they are read. A refusal before the
+	// first row is an error response as for any method; once rows have been sent (HTTP 200),
+	// an error ends the stream with a google.rpc.Status object as its last line: resume after
+	// the last row's cursor.
 	StreamOrderReport(ctx context.Context, in *StreamOrderReportRequest, opts ...grpc.CallOption) (OrderService_StreamOrderReportClient, error)
 }
 
@@ -224,20 +247,28 @@ func (x *orderServiceStreamOrderReportClient) Recv() (*StreamOrderReportResponse
 // for forward compatibility
 type OrderServiceServer interface {
 	// Marketplace only. Hands a new order to the service. The order starts PENDING.
+	// HTTP/JSON: POST /v1/orders with the request as the JSON body.
 	CreateOrder(context.Context, *CreateOrderRequest) (*CreateOrderResponse, error)
 	// Marketplace only. Payment authorized: PENDING becomes UNSHIPPED and the shipping
 	// address and buyer contact are attached (R1, R3).
+	// HTTP/JSON: POST /v1/orders/{order_id}:authorizePayment, the other fields as the body.
 	AuthorizePayment(context.Context, *AuthorizePaymentRequest) (*AuthorizePaymentResponse, error)
 	// Reads one order. Sellers and buyers read only their own orders.
+	// HTTP/JSON: GET /v1/orders/{order_id}.
 	GetOrder(context.Context, *GetOrderRequest) (*GetOrderResponse, error)
 	// Lists orders, newest purchase first, with filters and AIP-158 paging.
+	// HTTP/JSON: GET /v1/orders, the fields as query parameters in lowerCamelCase, a
+	// repeated one repeated: ?pageSize=20&statuses=ORDER_STATUS_UNSHIPPED&statuses=...
 	ListOrders(context.Context, *ListOrdersRequest) (*ListOrdersResponse, error)
 	// Seller only. Confirms that units shipped (R3). Refused while PENDING (R2).
+	// HTTP/JSON: POST /v1/orders/{order_id}:confirmShipment, the other fields as the body.
 	ConfirmShipment(context.Context, *ConfirmShipmentRequest) (*ConfirmShipmentResponse, error)
 	// Seller only. Cancels a whole UNSHIPPED order with a reason code (R10-R15).
+	// HTTP/JSON: POST /v1/orders/{order_id}:cancel, the other fields as the body.
 	CancelOrder(context.Context, *CancelOrderRequest) (*CancelOrderResponse, error)
 	// Seller only. Cancels many orders in one request; each line has its own result and
 	// one bad line never undoes the others (R10).
+	// HTTP/JSON: POST /v1/cancellationFeeds with the request as the JSON body.
 	SubmitCancellationFeed(context.Context, *SubmitCancellationFeedRequest) (*SubmitCancellationFeedResponse, error)
 	// Buyer only. The official cancellation request (R13) for one of the buyer's own orders.
 	// What happens depends on the order's status:
@@ -255,17 +286,26 @@ type OrderServiceServer interface {
 	// place a new order (R16).
 	// A retry (same request_id) of a request that was accepted returns its first answer,
 	// not ORDER_CANCELED or CANCELLATION_ALREADY_REQUESTED.
+	// HTTP/JSON: POST /v1/orders/{order_id}:requestCancellation, the other fields as the body.
 	RequestCancellation(context.Context, *RequestCancellationRequest) (*RequestCancellationResponse, error)
 	// Buyer only. The buyer can no longer receive at the order's address. Addresses are
 	// never edited (R40): the answer says what happens instead (R41-R43).
+	// HTTP/JSON: POST /v1/orders/{order_id}:requestAddressChange, the other fields as the
+	// body.
 	RequestAddressChange(context.Context, *RequestAddressChangeRequest) (*RequestAddressChangeResponse, error)
 	// Seller only. Records that the seller asked the carrier to bring a shipped package
 	// back (R42, R43); the refund minus the return fee follows when it arrives.
+	// HTTP/JSON: POST /v1/orders/{order_id}:requestCarrierReturn, the other fields as the
+	// body.
 	RequestCarrierReturn(context.Context, *RequestCarrierReturnRequest) (*RequestCarrierReturnResponse, error)
 	// Seller only. The seller's cancellation rate over a window, with the orders that
 	// count, so the number can be audited (R17).
+	// HTTP/JSON: GET /v1/cancellationMetrics, the window as a query parameter in seconds
+	// (?window=86400s).
 	GetCancellationMetrics(context.Context, *GetCancellationMetricsRequest) (*GetCancellationMetricsResponse, error)
 	// Seller only. A reply template (T1-T6) in Japanese or English, filled in for an order.
+	// HTTP/JSON: GET /v1/orders/{order_id}/replyTemplate, the other fields as query
+	// parameters: ?templateId=REPLY_TEMPLATE_ID_T3_SHIPPED_RETURN_FOR_REFUND&languageCode=en.
 	GetReplyTemplate(context.Context, *GetReplyTemplateRequest) (*GetReplyTemplateResponse, error)
 	// Seller only. The order report or the unshipped-orders report of the caller's orders,
 	// one order per message, oldest purchase first (R30, R31). PENDING orders never appear,
@@ -274,6 +314,12 @@ type OrderServiceServer interface {
 	// own stream, and a cancelled call or an expired deadline stops it. A report cut off can
 	// be resumed after the last row received (resume_after). The C# client library writes
 	// either report as the marketplace's tab-separated flat file (docs/reports.md).
+	// HTTP/JSON: GET /v1/orders:streamReport, the fields as query parameters
+	// (?reportType=ORDER_REPORT_TYPE_UNSHIPPED_ORDERS). The rows come as a stream of JSON
+	// objects, one StreamOrderReportResponse per line, as they are read. A refusal before the
+	// first row is an error response as for any method; once rows have been sent (HTTP 200),
+	// an error ends the stream with a google.rpc.Status object as its last line: resume after
+	// the last row's cursor.
 	StreamOrderReport(*StreamOrderReportRequest, OrderService_StreamOrderReportServer) error
 	mustEmbedUnimplementedOrderServiceServer()
 }

@@ -21,6 +21,7 @@ type RefundServiceClient interface {
 	// charge component stands: charged, refunded, refundable now (shipped units) and
 	// cancelable (unshipped units), with the units shipped, unshipped and returned (R24).
 	// Changes nothing.
+	// HTTP/JSON: GET /v1/orders/{order_id}/refundableAmounts.
 	GetRefundableAmounts(ctx context.Context, in *GetRefundableAmountsRequest, opts ...grpc.CallOption) (*GetRefundableAmountsResponse, error)
 	// Seller only. Refunds the money of shipped units, in full or in part (R20, R22, R24),
 	// on a PARTIALLY_SHIPPED or SHIPPED order. UNSHIPPED is refused with ORDER_NOT_SHIPPED
@@ -30,6 +31,7 @@ type RefundServiceClient interface {
 	// deductions (FAILED_PRECONDITION NOTHING_TO_REFUND when nothing is left); with items,
 	// exactly the amounts named. Buyer and seller get a REFUND_ISSUED notice carrying the
 	// refund, and ListRefunds lists it.
+	// HTTP/JSON: POST /v1/orders/{order_id}:refund, the other fields as the body.
 	RefundOrder(ctx context.Context, in *RefundOrderRequest, opts ...grpc.CallOption) (*RefundOrderResponse, error)
 	// Seller only. Cancels some unshipped units of an UNSHIPPED or PARTIALLY_SHIPPED order
 	// and gives back exactly what they were charged: per component, the unit charge times
@@ -40,12 +42,14 @@ type RefundServiceClient interface {
 	// still be returned); otherwise the status stays (notice ITEMS_CANCELED). PENDING is
 	// refused with ORDER_PENDING, SHIPPED with ORDER_SHIPPED (use_instead RecordReturn),
 	// CANCELED with ORDER_CANCELED.
+	// HTTP/JSON: POST /v1/orders/{order_id}:cancelItems, the other fields as the body.
 	CancelItems(ctx context.Context, in *CancelItemsRequest, opts ...grpc.CallOption) (*CancelItemsResponse, error)
 	// Seller only. Many refunds in one request, 1-20,000 lines; each line has its own
 	// result, the status RefundOrder would have answered for it and, when accepted, the
 	// refund made (R20). One bad line never undoes the others; lines for the same order see
 	// the earlier lines' refunds. The whole feed is idempotent by its request_id: a retry
 	// after a crash replays what committed and carries on. validate_only changes nothing.
+	// HTTP/JSON: POST /v1/adjustmentFeeds with the request as the JSON body.
 	SubmitAdjustmentFeed(ctx context.Context, in *SubmitAdjustmentFeedRequest, opts ...grpc.CallOption) (*SubmitAdjustmentFeedResponse, error)
 	// Seller only. Records units received back, on a PARTIALLY_SHIPPED or SHIPPED order, and
 	// refunds them, for the units actually received, minus the deductions such as a return
@@ -55,10 +59,14 @@ type RefundServiceClient interface {
 	// fraction of a minor unit is made up or lost (without earlier refunds: exactly the unit
 	// charges). Buyer and seller get a RETURN_RECORDED notice carrying the refund, and
 	// ListRefunds lists it.
+	// HTTP/JSON: POST /v1/orders/{order_id}:recordReturn, the other fields as the body.
 	RecordReturn(ctx context.Context, in *RecordReturnRequest, opts ...grpc.CallOption) (*RecordReturnResponse, error)
 	// Marketplace, seller or buyer. Lists refunds, newest first, with AIP-158 paging.
 	// Sellers and buyers see their own orders' refunds, the marketplace every order's. What
 	// CancelItems gives back is not a refund and is not listed (R24).
+	// HTTP/JSON: GET /v1/refunds (every refund the caller may see, ?orderId= to narrow it)
+	// or GET /v1/orders/{order_id}/refunds (one order's); pageSize and pageToken as query
+	// parameters.
 	ListRefunds(ctx context.Context, in *ListRefundsRequest, opts ...grpc.CallOption) (*ListRefundsResponse, error)
 }
 
@@ -132,6 +140,7 @@ type RefundServiceServer interface {
 	// charge component stands: charged, refunded, refundable now (shipped units) and
 	// cancelable (unshipped units), with the units shipped, unshipped and returned (R24).
 	// Changes nothing.
+	// HTTP/JSON: GET /v1/orders/{order_id}/refundableAmounts.
 	GetRefundableAmounts(context.Context, *GetRefundableAmountsRequest) (*GetRefundableAmountsResponse, error)
 	// Seller only. Refunds the money of shipped units, in full or in part (R20, R22, R24),
 	// on a PARTIALLY_SHIPPED or SHIPPED order. UNSHIPPED is refused with ORDER_NOT_SHIPPED
@@ -141,6 +150,7 @@ type RefundServiceServer interface {
 	// deductions (FAILED_PRECONDITION NOTHING_TO_REFUND when nothing is left); with items,
 	// exactly the amounts named. Buyer and seller get a REFUND_ISSUED notice carrying the
 	// refund, and ListRefunds lists it.
+	// HTTP/JSON: POST /v1/orders/{order_id}:refund, the other fields as the body.
 	RefundOrder(context.Context, *RefundOrderRequest) (*RefundOrderResponse, error)
 	// Seller only. Cancels some unshipped units of an UNSHIPPED or PARTIALLY_SHIPPED order
 	// and gives back exactly what they were charged: per component, the unit charge times
@@ -151,12 +161,14 @@ type RefundServiceServer interface {
 	// still be returned); otherwise the status stays (notice ITEMS_CANCELED). PENDING is
 	// refused with ORDER_PENDING, SHIPPED with ORDER_SHIPPED (use_instead RecordReturn),
 	// CANCELED with ORDER_CANCELED.
+	// HTTP/JSON: POST /v1/orders/{order_id}:cancelItems, the other fields as the body.
 	CancelItems(context.Context, *CancelItemsRequest) (*CancelItemsResponse, error)
 	// Seller only. Many refunds in one request, 1-20,000 lines; each line has its own
 	// result, the status RefundOrder would have answered for it and, when accepted, the
 	// refund made (R20). One bad line never undoes the others; lines for the same order see
 	// the earlier lines' refunds. The whole feed is idempotent by its request_id: a retry
 	// after a crash replays what committed and carries on. validate_only changes nothing.
+	// HTTP/JSON: POST /v1/adjustmentFeeds with the request as the JSON body.
 	SubmitAdjustmentFeed(context.Context, *SubmitAdjustmentFeedRequest) (*SubmitAdjustmentFeedResponse, error)
 	// Seller only. Records units received back, on a PARTIALLY_SHIPPED or SHIPPED order, and
 	// refunds them, for the units actually received, minus the deductions such as a return
@@ -166,10 +178,14 @@ type RefundServiceServer interface {
 	// fraction of a minor unit is made up or lost (without earlier refunds: exactly the unit
 	// charges). Buyer and seller get a RETURN_RECORDED notice carrying the refund, and
 	// ListRefunds lists it.
+	// HTTP/JSON: POST /v1/orders/{order_id}:recordReturn, the other fields as the body.
 	RecordReturn(context.Context, *RecordReturnRequest) (*RecordReturnResponse, error)
 	// Marketplace, seller or buyer. Lists refunds, newest first, with AIP-158 paging.
 	// Sellers and buyers see their own orders' refunds, the marketplace every order's. What
 	// CancelItems gives back is not a refund and is not listed (R24).
+	// HTTP/JSON: GET /v1/refunds (every refund the caller may see, ?orderId= to narrow it)
+	// or GET /v1/orders/{order_id}/refunds (one order's); pageSize and pageToken as query
+	// parameters.
 	ListRefunds(context.Context, *ListRefundsRequest) (*ListRefundsResponse, error)
 	mustEmbedUnimplementedRefundServiceServer()
 }

@@ -25,6 +25,8 @@ class NotificationServiceStub(object):
     ListOrders and resume from it.
     A client that reads nothing at all while its stream is ending gets no status: the
     stream is reset (HTTP/2 RST_STREAM) and it resumes from the last cursor it stored.
+
+    gRPC only: unlike OrderService and RefundService, this service has no HTTP/JSON routes.
     """
 
     def __init__(self, channel):
@@ -60,6 +62,8 @@ class NotificationServiceServicer(object):
     ListOrders and resume from it.
     A client that reads nothing at all while its stream is ending gets no status: the
     stream is reset (HTTP/2 RST_STREAM) and it resumes from the last cursor it stored.
+
+    gRPC only: unlike OrderService and RefundService, this service has no HTTP/JSON routes.
     """
 
     def Subscribe(self, request, context):
@@ -79,6 +83,11 @@ class NotificationServiceServicer(object):
         whatever committed in between. Every call that passes the checks gets the header; a
         call refused at once (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT,
         OUT_OF_RANGE) gets none.
+
+        gRPC only: no HTTP/JSON route. A subscription lives for hours, sends its start cursor
+        as a response header before any message, and ends with a status that says where to
+        resume; HTTP/1.1 JSON transcoding has no place for the header and answers a slow reader
+        with nothing but a closed connection.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -119,6 +128,8 @@ class NotificationService(object):
     ListOrders and resume from it.
     A client that reads nothing at all while its stream is ending gets no status: the
     stream is reset (HTTP/2 RST_STREAM) and it resumes from the last cursor it stored.
+
+    gRPC only: unlike OrderService and RefundService, this service has no HTTP/JSON routes.
     """
 
     @staticmethod

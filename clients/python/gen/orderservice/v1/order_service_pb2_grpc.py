@@ -35,6 +35,24 @@ class OrderServiceStub(object):
     at fault or "order", description the message. A refused feed line carries, as its
     status, exactly what the single-order RPC would have returned.
 
+    HTTP/JSON. Every method also answers on the HTTP route its google.api.http option names
+    (README, "HTTP/JSON"; the server's OpenAPI document lists them), transcoded to the same
+    method: the same bearer token (header "Authorization: Bearer <jwt>"), roles, checks,
+    request_id and errors. A path variable such as {order_id} is taken from the URL; the other
+    fields of a POST are its JSON body (Content-Type: application/json), those of a GET are
+    query parameters (?pageSize=20&statuses=ORDER_STATUS_UNSHIPPED, a repeated field repeated).
+    JSON follows the proto3 JSON mapping: lowerCamelCase names (the proto names are accepted),
+    enum values by name, 64-bit integers as strings, times in RFC 3339, durations as "86400s";
+    unknown fields are ignored. An error is the google.rpc.Status as JSON, {"code", "message",
+    "details"}, each detail with its "@type", under the HTTP status of its code: 400 for
+    INVALID_ARGUMENT, FAILED_PRECONDITION and OUT_OF_RANGE, 401 UNAUTHENTICATED, 403
+    PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS and ABORTED, 429 RESOURCE_EXHAUSTED
+    (with a Retry-After header when RATE_LIMITED), 500 INTERNAL, 503 UNAVAILABLE. A body that
+    is not JSON is INVALID_ARGUMENT MALFORMED_REQUEST (415 when it is not declared JSON); a
+    value that does not fit its field, in the body or a query parameter, is INVALID_FIELD with
+    a BadRequest naming the field. StreamOrderReport streams its rows as JSON objects, one per
+    line; NotificationService.Subscribe is gRPC only.
+
     ErrorInfo.metadata. A key is present only where it applies; every value is a string
     (times in ISO 8601 with an offset, such as "2026-05-01T09:00:00.0000000+00:00"; counts
     and amounts as decimal integers). On any method:
@@ -49,8 +67,10 @@ class OrderServiceStub(object):
     request may be retried with the same request_id.
     method: INVALID_ARGUMENT MALFORMED_REQUEST: the method ("/package.Service/Method")
     whose request message could not be read (bytes that are not its message, a string
-    that is not UTF-8); no BadRequest, since no field could be read.
-    max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message taken.
+    that is not UTF-8; over HTTP/JSON, a body that is not a JSON object); no BadRequest,
+    since no field could be read.
+    max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message (over
+    HTTP/JSON, request body; HTTP status 413) taken.
     retry_after_ms: RESOURCE_EXHAUSTED RATE_LIMITED: the caller (the token's role and id)
     made more calls than its rate limit allows; wait this long, then retry with the same
     request_id. The status also carries a google.rpc.RetryInfo with the same delay.
@@ -181,6 +201,24 @@ class OrderServiceServicer(object):
     at fault or "order", description the message. A refused feed line carries, as its
     status, exactly what the single-order RPC would have returned.
 
+    HTTP/JSON. Every method also answers on the HTTP route its google.api.http option names
+    (README, "HTTP/JSON"; the server's OpenAPI document lists them), transcoded to the same
+    method: the same bearer token (header "Authorization: Bearer <jwt>"), roles, checks,
+    request_id and errors. A path variable such as {order_id} is taken from the URL; the other
+    fields of a POST are its JSON body (Content-Type: application/json), those of a GET are
+    query parameters (?pageSize=20&statuses=ORDER_STATUS_UNSHIPPED, a repeated field repeated).
+    JSON follows the proto3 JSON mapping: lowerCamelCase names (the proto names are accepted),
+    enum values by name, 64-bit integers as strings, times in RFC 3339, durations as "86400s";
+    unknown fields are ignored. An error is the google.rpc.Status as JSON, {"code", "message",
+    "details"}, each detail with its "@type", under the HTTP status of its code: 400 for
+    INVALID_ARGUMENT, FAILED_PRECONDITION and OUT_OF_RANGE, 401 UNAUTHENTICATED, 403
+    PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS and ABORTED, 429 RESOURCE_EXHAUSTED
+    (with a Retry-After header when RATE_LIMITED), 500 INTERNAL, 503 UNAVAILABLE. A body that
+    is not JSON is INVALID_ARGUMENT MALFORMED_REQUEST (415 when it is not declared JSON); a
+    value that does not fit its field, in the body or a query parameter, is INVALID_FIELD with
+    a BadRequest naming the field. StreamOrderReport streams its rows as JSON objects, one per
+    line; NotificationService.Subscribe is gRPC only.
+
     ErrorInfo.metadata. A key is present only where it applies; every value is a string
     (times in ISO 8601 with an offset, such as "2026-05-01T09:00:00.0000000+00:00"; counts
     and amounts as decimal integers). On any method:
@@ -195,8 +233,10 @@ class OrderServiceServicer(object):
     request may be retried with the same request_id.
     method: INVALID_ARGUMENT MALFORMED_REQUEST: the method ("/package.Service/Method")
     whose request message could not be read (bytes that are not its message, a string
-    that is not UTF-8); no BadRequest, since no field could be read.
-    max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message taken.
+    that is not UTF-8; over HTTP/JSON, a body that is not a JSON object); no BadRequest,
+    since no field could be read.
+    max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message (over
+    HTTP/JSON, request body; HTTP status 413) taken.
     retry_after_ms: RESOURCE_EXHAUSTED RATE_LIMITED: the caller (the token's role and id)
     made more calls than its rate limit allows; wait this long, then retry with the same
     request_id. The status also carries a google.rpc.RetryInfo with the same delay.
@@ -226,6 +266,7 @@ class OrderServiceServicer(object):
 
     def CreateOrder(self, request, context):
         """Marketplace only. Hands a new order to the service. The order starts PENDING.
+        HTTP/JSON: POST /v1/orders with the request as the JSON body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -234,6 +275,7 @@ class OrderServiceServicer(object):
     def AuthorizePayment(self, request, context):
         """Marketplace only. Payment authorized: PENDING becomes UNSHIPPED and the shipping
         address and buyer contact are attached (R1, R3).
+        HTTP/JSON: POST /v1/orders/{order_id}:authorizePayment, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -241,6 +283,7 @@ class OrderServiceServicer(object):
 
     def GetOrder(self, request, context):
         """Reads one order. Sellers and buyers read only their own orders.
+        HTTP/JSON: GET /v1/orders/{order_id}.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -248,6 +291,8 @@ class OrderServiceServicer(object):
 
     def ListOrders(self, request, context):
         """Lists orders, newest purchase first, with filters and AIP-158 paging.
+        HTTP/JSON: GET /v1/orders, the fields as query parameters in lowerCamelCase, a
+        repeated one repeated: ?pageSize=20&statuses=ORDER_STATUS_UNSHIPPED&statuses=...
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -255,6 +300,7 @@ class OrderServiceServicer(object):
 
     def ConfirmShipment(self, request, context):
         """Seller only. Confirms that units shipped (R3). Refused while PENDING (R2).
+        HTTP/JSON: POST /v1/orders/{order_id}:confirmShipment, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -262,6 +308,7 @@ class OrderServiceServicer(object):
 
     def CancelOrder(self, request, context):
         """Seller only. Cancels a whole UNSHIPPED order with a reason code (R10-R15).
+        HTTP/JSON: POST /v1/orders/{order_id}:cancel, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -270,6 +317,7 @@ class OrderServiceServicer(object):
     def SubmitCancellationFeed(self, request, context):
         """Seller only. Cancels many orders in one request; each line has its own result and
         one bad line never undoes the others (R10).
+        HTTP/JSON: POST /v1/cancellationFeeds with the request as the JSON body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -292,6 +340,7 @@ class OrderServiceServicer(object):
         place a new order (R16).
         A retry (same request_id) of a request that was accepted returns its first answer,
         not ORDER_CANCELED or CANCELLATION_ALREADY_REQUESTED.
+        HTTP/JSON: POST /v1/orders/{order_id}:requestCancellation, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -300,6 +349,8 @@ class OrderServiceServicer(object):
     def RequestAddressChange(self, request, context):
         """Buyer only. The buyer can no longer receive at the order's address. Addresses are
         never edited (R40): the answer says what happens instead (R41-R43).
+        HTTP/JSON: POST /v1/orders/{order_id}:requestAddressChange, the other fields as the
+        body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -308,6 +359,8 @@ class OrderServiceServicer(object):
     def RequestCarrierReturn(self, request, context):
         """Seller only. Records that the seller asked the carrier to bring a shipped package
         back (R42, R43); the refund minus the return fee follows when it arrives.
+        HTTP/JSON: POST /v1/orders/{order_id}:requestCarrierReturn, the other fields as the
+        body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -316,6 +369,8 @@ class OrderServiceServicer(object):
     def GetCancellationMetrics(self, request, context):
         """Seller only. The seller's cancellation rate over a window, with the orders that
         count, so the number can be audited (R17).
+        HTTP/JSON: GET /v1/cancellationMetrics, the window as a query parameter in seconds
+        (?window=86400s).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -323,6 +378,8 @@ class OrderServiceServicer(object):
 
     def GetReplyTemplate(self, request, context):
         """Seller only. A reply template (T1-T6) in Japanese or English, filled in for an order.
+        HTTP/JSON: GET /v1/orders/{order_id}/replyTemplate, the other fields as query
+        parameters: ?templateId=REPLY_TEMPLATE_ID_T3_SHIPPED_RETURN_FOR_REFUND&languageCode=en.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -336,6 +393,12 @@ class OrderServiceServicer(object):
         own stream, and a cancelled call or an expired deadline stops it. A report cut off can
         be resumed after the last row received (resume_after). The C# client library writes
         either report as the marketplace's tab-separated flat file (docs/reports.md).
+        HTTP/JSON: GET /v1/orders:streamReport, the fields as query parameters
+        (?reportType=ORDER_REPORT_TYPE_UNSHIPPED_ORDERS). The rows come as a stream of JSON
+        objects, one StreamOrderReportResponse per line, as they are read. A refusal before the
+        first row is an error response as for any method; once rows have been sent (HTTP 200),
+        an error ends the stream with a google.rpc.Status object as its last line: resume after
+        the last row's cursor.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -446,6 +509,24 @@ class OrderService(object):
     at fault or "order", description the message. A refused feed line carries, as its
     status, exactly what the single-order RPC would have returned.
 
+    HTTP/JSON. Every method also answers on the HTTP route its google.api.http option names
+    (README, "HTTP/JSON"; the server's OpenAPI document lists them), transcoded to the same
+    method: the same bearer token (header "Authorization: Bearer <jwt>"), roles, checks,
+    request_id and errors. A path variable such as {order_id} is taken from the URL; the other
+    fields of a POST are its JSON body (Content-Type: application/json), those of a GET are
+    query parameters (?pageSize=20&statuses=ORDER_STATUS_UNSHIPPED, a repeated field repeated).
+    JSON follows the proto3 JSON mapping: lowerCamelCase names (the proto names are accepted),
+    enum values by name, 64-bit integers as strings, times in RFC 3339, durations as "86400s";
+    unknown fields are ignored. An error is the google.rpc.Status as JSON, {"code", "message",
+    "details"}, each detail with its "@type", under the HTTP status of its code: 400 for
+    INVALID_ARGUMENT, FAILED_PRECONDITION and OUT_OF_RANGE, 401 UNAUTHENTICATED, 403
+    PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS and ABORTED, 429 RESOURCE_EXHAUSTED
+    (with a Retry-After header when RATE_LIMITED), 500 INTERNAL, 503 UNAVAILABLE. A body that
+    is not JSON is INVALID_ARGUMENT MALFORMED_REQUEST (415 when it is not declared JSON); a
+    value that does not fit its field, in the body or a query parameter, is INVALID_FIELD with
+    a BadRequest naming the field. StreamOrderReport streams its rows as JSON objects, one per
+    line; NotificationService.Subscribe is gRPC only.
+
     ErrorInfo.metadata. A key is present only where it applies; every value is a string
     (times in ISO 8601 with an offset, such as "2026-05-01T09:00:00.0000000+00:00"; counts
     and amounts as decimal integers). On any method:
@@ -460,8 +541,10 @@ class OrderService(object):
     request may be retried with the same request_id.
     method: INVALID_ARGUMENT MALFORMED_REQUEST: the method ("/package.Service/Method")
     whose request message could not be read (bytes that are not its message, a string
-    that is not UTF-8); no BadRequest, since no field could be read.
-    max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message taken.
+    that is not UTF-8; over HTTP/JSON, a body that is not a JSON object); no BadRequest,
+    since no field could be read.
+    max_bytes: RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE: the largest request message (over
+    HTTP/JSON, request body; HTTP status 413) taken.
     retry_after_ms: RESOURCE_EXHAUSTED RATE_LIMITED: the caller (the token's role and id)
     made more calls than its rate limit allows; wait this long, then retry with the same
     request_id. The status also carries a google.rpc.RetryInfo with the same delay.

@@ -11,13 +11,14 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 from orderservice.v1 import order_service_pb2 as orderservice_dot_v1_dot_order__service__pb2
 from orderservice.v1 import types_pb2 as orderservice_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$orderservice/v1/refund_service.proto\x12\x0forderservice.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x17google/type/money.proto\x1a#orderservice/v1/order_service.proto\x1a\x1borderservice/v1/types.proto\"\x9b\x02\n\x13\x43omponentRefundable\x12>\n\tcomponent\x18\x01 \x01(\x0e\x32 .orderservice.v1.ChargeComponentR\tcomponent\x12,\n\x07\x63harged\x18\x02 \x01(\x0b\x32\x12.google.type.MoneyR\x07\x63harged\x12.\n\x08refunded\x18\x03 \x01(\x0b\x32\x12.google.type.MoneyR\x08refunded\x12\x32\n\nrefundable\x18\x04 \x01(\x0b\x32\x12.google.type.MoneyR\nrefundable\x12\x32\n\ncancelable\x18\x05 \x01(\x0b\x32\x12.google.type.MoneyR\ncancelable\"\x81\x02\n\x0eItemRefundable\x12\"\n\rorder_item_id\x18\x01 \x01(\tR\x0borderItemId\x12)\n\x10quantity_shipped\x18\x02 \x01(\x05R\x0fquantityShipped\x12-\n\x12quantity_unshipped\x18\x03 \x01(\x05R\x11quantityUnshipped\x12+\n\x11quantity_returned\x18\x04 \x01(\x05R\x10quantityReturned\x12\x44\n\ncomponents\x18\x05 \x03(\x0b\x32$.orderservice.v1.ComponentRefundableR\ncomponents\"=\n\x1bGetRefundableAmountsRequest\x12\x1e\n\x08order_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x07orderId\"z\n\x1cGetRefundableAmountsResponse\x12#\n\rcurrency_code\x18\x01 \x01(\tR\x0c\x63urrencyCode\x12\x35\n\x05items\x18\x02 \x03(\x0b\x32\x1f.orderservice.v1.ItemRefundableR\x05items\"\xf5\x01\n\x12RefundOrderRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12\x1e\n\x08order_id\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x07orderId\x12>\n\x06reason\x18\x03 \x01(\x0e\x32!.orderservice.v1.AdjustmentReasonB\x03\xe0\x41\x02R\x06reason\x12\x31\n\x05items\x18\x04 \x03(\x0b\x32\x1b.orderservice.v1.ItemRefundR\x05items\x12(\n\rvalidate_only\x18\x05 \x01(\x08\x42\x03\xe0\x41\x01R\x0cvalidateOnly\"F\n\x13RefundOrderResponse\x12/\n\x06refund\x18\x01 \x01(\x0b\x32\x17.orderservice.v1.RefundR\x06refund\"W\n\x10ItemCancellation\x12\"\n\rorder_item_id\x18\x01 \x01(\tR\x0borderItemId\x12\x1f\n\x08quantity\x18\x02 \x01(\x05\x42\x03\xe0\x41\x02R\x08quantity\"\x98\x02\n\x12\x43\x61ncelItemsRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12\x1e\n\x08order_id\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x07orderId\x12\x37\n\x05items\x18\x03 \x03(\x0b\x32!.orderservice.v1.ItemCancellationR\x05items\x12:\n\x06reason\x18\x04 \x01(\x0e\x32\x1d.orderservice.v1.CancelReasonB\x03\xe0\x41\x02R\x06reason\x12I\n\trequester\x18\x05 \x01(\x0e\x32&.orderservice.v1.CancellationRequesterB\x03\xe0\x41\x01R\trequester\"t\n\x13\x43\x61ncelItemsResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.orderservice.v1.OrderR\x05order\x12/\n\x06refund\x18\x02 \x01(\x0b\x32\x17.orderservice.v1.RefundR\x06refund\"\x9d\x01\n\x12\x41\x64justmentFeedLine\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12\x39\n\x06reason\x18\x02 \x01(\x0e\x32!.orderservice.v1.AdjustmentReasonR\x06reason\x12\x31\n\x05items\x18\x03 \x03(\x0b\x32\x1b.orderservice.v1.ItemRefundR\x05items\"\xab\x01\n\x1bSubmitAdjustmentFeedRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12>\n\x05lines\x18\x02 \x03(\x0b\x32#.orderservice.v1.AdjustmentFeedLineB\x03\xe0\x41\x02R\x05lines\x12(\n\rvalidate_only\x18\x03 \x01(\x08\x42\x03\xe0\x41\x01R\x0cvalidateOnly\"\x91\x01\n\x1cSubmitAdjustmentFeedResponse\x12\x36\n\x07summary\x18\x01 \x01(\x0b\x32\x1c.orderservice.v1.FeedSummaryR\x07summary\x12\x39\n\x07results\x18\x02 \x03(\x0b\x32\x1f.orderservice.v1.FeedLineResultR\x07results\"b\n\nReturnLine\x12\"\n\rorder_item_id\x18\x01 \x01(\tR\x0borderItemId\x12\x30\n\x11quantity_received\x18\x02 \x01(\x05\x42\x03\xe0\x41\x02R\x10quantityReceived\"\xd0\x01\n\x13RecordReturnRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12\x1e\n\x08order_id\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x07orderId\x12\x31\n\x05lines\x18\x03 \x03(\x0b\x32\x1b.orderservice.v1.ReturnLineR\x05lines\x12\x42\n\ndeductions\x18\x04 \x03(\x0b\x32\x1d.orderservice.v1.ChargeAmountB\x03\xe0\x41\x01R\ndeductions\"G\n\x14RecordReturnResponse\x12/\n\x06refund\x18\x01 \x01(\x0b\x32\x17.orderservice.v1.RefundR\x06refund\"z\n\x12ListRefundsRequest\x12 \n\tpage_size\x18\x01 \x01(\x05\x42\x03\xe0\x41\x01R\x08pageSize\x12\"\n\npage_token\x18\x02 \x01(\tB\x03\xe0\x41\x01R\tpageToken\x12\x1e\n\x08order_id\x18\x03 \x01(\tB\x03\xe0\x41\x01R\x07orderId\"p\n\x13ListRefundsResponse\x12\x31\n\x07refunds\x18\x01 \x03(\x0b\x32\x17.orderservice.v1.RefundR\x07refunds\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe4\x04\n\rRefundService\x12s\n\x14GetRefundableAmounts\x12,.orderservice.v1.GetRefundableAmountsRequest\x1a-.orderservice.v1.GetRefundableAmountsResponse\x12X\n\x0bRefundOrder\x12#.orderservice.v1.RefundOrderRequest\x1a$.orderservice.v1.RefundOrderResponse\x12X\n\x0b\x43\x61ncelItems\x12#.orderservice.v1.CancelItemsRequest\x1a$.orderservice.v1.CancelItemsResponse\x12s\n\x14SubmitAdjustmentFeed\x12,.orderservice.v1.SubmitAdjustmentFeedRequest\x1a-.orderservice.v1.SubmitAdjustmentFeedResponse\x12[\n\x0cRecordReturn\x12$.orderservice.v1.RecordReturnRequest\x1a%.orderservice.v1.RecordReturnResponse\x12X\n\x0bListRefunds\x12#.orderservice.v1.ListRefundsRequest\x1a$.orderservice.v1.ListRefundsResponseB\xc2\x01\n\x13\x63om.orderservice.v1B\x12RefundServiceProtoP\x01Z:orderservice/clients/go/gen/orderservice/v1;orderservicev1\xa2\x02\x03OXX\xaa\x02\x0fOrderservice.V1\xca\x02\x0fOrderservice\\V1\xe2\x02\x1bOrderservice\\V1\\GPBMetadata\xea\x02\x10Orderservice::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$orderservice/v1/refund_service.proto\x12\x0forderservice.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x17google/type/money.proto\x1a#orderservice/v1/order_service.proto\x1a\x1borderservice/v1/types.proto\"\x9b\x02\n\x13\x43omponentRefundable\x12>\n\tcomponent\x18\x01 \x01(\x0e\x32 .orderservice.v1.ChargeComponentR\tcomponent\x12,\n\x07\x63harged\x18\x02 \x01(\x0b\x32\x12.google.type.MoneyR\x07\x63harged\x12.\n\x08refunded\x18\x03 \x01(\x0b\x32\x12.google.type.MoneyR\x08refunded\x12\x32\n\nrefundable\x18\x04 \x01(\x0b\x32\x12.google.type.MoneyR\nrefundable\x12\x32\n\ncancelable\x18\x05 \x01(\x0b\x32\x12.google.type.MoneyR\ncancelable\"\x81\x02\n\x0eItemRefundable\x12\"\n\rorder_item_id\x18\x01 \x01(\tR\x0borderItemId\x12)\n\x10quantity_shipped\x18\x02 \x01(\x05R\x0fquantityShipped\x12-\n\x12quantity_unshipped\x18\x03 \x01(\x05R\x11quantityUnshipped\x12+\n\x11quantity_returned\x18\x04 \x01(\x05R\x10quantityReturned\x12\x44\n\ncomponents\x18\x05 \x03(\x0b\x32$.orderservice.v1.ComponentRefundableR\ncomponents\"=\n\x1bGetRefundableAmountsRequest\x12\x1e\n\x08order_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\x07orderId\"z\n\x1cGetRefundableAmountsResponse\x12#\n\rcurrency_code\x18\x01 \x01(\tR\x0c\x63urrencyCode\x12\x35\n\x05items\x18\x02 \x03(\x0b\x32\x1f.orderservice.v1.ItemRefundableR\x05items\"\xf5\x01\n\x12RefundOrderRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12\x1e\n\x08order_id\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x07orderId\x12>\n\x06reason\x18\x03 \x01(\x0e\x32!.orderservice.v1.AdjustmentReasonB\x03\xe0\x41\x02R\x06reason\x12\x31\n\x05items\x18\x04 \x03(\x0b\x32\x1b.orderservice.v1.ItemRefundR\x05items\x12(\n\rvalidate_only\x18\x05 \x01(\x08\x42\x03\xe0\x41\x01R\x0cvalidateOnly\"F\n\x13RefundOrderResponse\x12/\n\x06refund\x18\x01 \x01(\x0b\x32\x17.orderservice.v1.RefundR\x06refund\"W\n\x10ItemCancellation\x12\"\n\rorder_item_id\x18\x01 \x01(\tR\x0borderItemId\x12\x1f\n\x08quantity\x18\x02 \x01(\x05\x42\x03\xe0\x41\x02R\x08quantity\"\x98\x02\n\x12\x43\x61ncelItemsRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12\x1e\n\x08order_id\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x07orderId\x12\x37\n\x05items\x18\x03 \x03(\x0b\x32!.orderservice.v1.ItemCancellationR\x05items\x12:\n\x06reason\x18\x04 \x01(\x0e\x32\x1d.orderservice.v1.CancelReasonB\x03\xe0\x41\x02R\x06reason\x12I\n\trequester\x18\x05 \x01(\x0e\x32&.orderservice.v1.CancellationRequesterB\x03\xe0\x41\x01R\trequester\"t\n\x13\x43\x61ncelItemsResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.orderservice.v1.OrderR\x05order\x12/\n\x06refund\x18\x02 \x01(\x0b\x32\x17.orderservice.v1.RefundR\x06refund\"\x9d\x01\n\x12\x41\x64justmentFeedLine\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12\x39\n\x06reason\x18\x02 \x01(\x0e\x32!.orderservice.v1.AdjustmentReasonR\x06reason\x12\x31\n\x05items\x18\x03 \x03(\x0b\x32\x1b.orderservice.v1.ItemRefundR\x05items\"\xab\x01\n\x1bSubmitAdjustmentFeedRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12>\n\x05lines\x18\x02 \x03(\x0b\x32#.orderservice.v1.AdjustmentFeedLineB\x03\xe0\x41\x02R\x05lines\x12(\n\rvalidate_only\x18\x03 \x01(\x08\x42\x03\xe0\x41\x01R\x0cvalidateOnly\"\x91\x01\n\x1cSubmitAdjustmentFeedResponse\x12\x36\n\x07summary\x18\x01 \x01(\x0b\x32\x1c.orderservice.v1.FeedSummaryR\x07summary\x12\x39\n\x07results\x18\x02 \x03(\x0b\x32\x1f.orderservice.v1.FeedLineResultR\x07results\"b\n\nReturnLine\x12\"\n\rorder_item_id\x18\x01 \x01(\tR\x0borderItemId\x12\x30\n\x11quantity_received\x18\x02 \x01(\x05\x42\x03\xe0\x41\x02R\x10quantityReceived\"\xd0\x01\n\x13RecordReturnRequest\x12\"\n\nrequest_id\x18\x01 \x01(\tB\x03\xe0\x41\x02R\trequestId\x12\x1e\n\x08order_id\x18\x02 \x01(\tB\x03\xe0\x41\x02R\x07orderId\x12\x31\n\x05lines\x18\x03 \x03(\x0b\x32\x1b.orderservice.v1.ReturnLineR\x05lines\x12\x42\n\ndeductions\x18\x04 \x03(\x0b\x32\x1d.orderservice.v1.ChargeAmountB\x03\xe0\x41\x01R\ndeductions\"G\n\x14RecordReturnResponse\x12/\n\x06refund\x18\x01 \x01(\x0b\x32\x17.orderservice.v1.RefundR\x06refund\"z\n\x12ListRefundsRequest\x12 \n\tpage_size\x18\x01 \x01(\x05\x42\x03\xe0\x41\x01R\x08pageSize\x12\"\n\npage_token\x18\x02 \x01(\tB\x03\xe0\x41\x01R\tpageToken\x12\x1e\n\x08order_id\x18\x03 \x01(\tB\x03\xe0\x41\x01R\x07orderId\"p\n\x13ListRefundsResponse\x12\x31\n\x07refunds\x18\x01 \x03(\x0b\x32\x17.orderservice.v1.RefundR\x07refunds\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xf7\x06\n\rRefundService\x12\xa4\x01\n\x14GetRefundableAmounts\x12,.orderservice.v1.GetRefundableAmountsRequest\x1a-.orderservice.v1.GetRefundableAmountsResponse\"/\x82\xd3\xe4\x93\x02)\x12\'/v1/orders/{order_id}/refundableAmounts\x12\x81\x01\n\x0bRefundOrder\x12#.orderservice.v1.RefundOrderRequest\x1a$.orderservice.v1.RefundOrderResponse\"\'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/orders/{order_id}:refund\x12\x86\x01\n\x0b\x43\x61ncelItems\x12#.orderservice.v1.CancelItemsRequest\x1a$.orderservice.v1.CancelItemsResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/orders/{order_id}:cancelItems\x12\x93\x01\n\x14SubmitAdjustmentFeed\x12,.orderservice.v1.SubmitAdjustmentFeedRequest\x1a-.orderservice.v1.SubmitAdjustmentFeedResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/adjustmentFeeds\x12\x8a\x01\n\x0cRecordReturn\x12$.orderservice.v1.RecordReturnRequest\x1a%.orderservice.v1.RecordReturnResponse\"-\x82\xd3\xe4\x93\x02\':\x01*\"\"/v1/orders/{order_id}:recordReturn\x12\x8e\x01\n\x0bListRefunds\x12#.orderservice.v1.ListRefundsRequest\x1a$.orderservice.v1.ListRefundsResponse\"4\x82\xd3\xe4\x93\x02.Z\x1f\x12\x1d/v1/orders/{order_id}/refunds\x12\x0b/v1/refundsB\xc2\x01\n\x13\x63om.orderservice.v1B\x12RefundServiceProtoP\x01Z:orderservice/clients/go/gen/orderservice/v1;orderservicev1\xa2\x02\x03OXX\xaa\x02\x0fOrderservice.V1\xca\x02\x0fOrderservice\\V1\xe2\x02\x1bOrderservice\\V1\\GPBMetadata\xea\x02\x10Orderservice::V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'orderservice.v1.refund_service_pb2', globals())
@@ -65,40 +66,52 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LISTREFUNDSREQUEST.fields_by_name['page_token']._serialized_options = b'\340A\001'
   _LISTREFUNDSREQUEST.fields_by_name['order_id']._options = None
   _LISTREFUNDSREQUEST.fields_by_name['order_id']._serialized_options = b'\340A\001'
-  _COMPONENTREFUNDABLE._serialized_start=182
-  _COMPONENTREFUNDABLE._serialized_end=465
-  _ITEMREFUNDABLE._serialized_start=468
-  _ITEMREFUNDABLE._serialized_end=725
-  _GETREFUNDABLEAMOUNTSREQUEST._serialized_start=727
-  _GETREFUNDABLEAMOUNTSREQUEST._serialized_end=788
-  _GETREFUNDABLEAMOUNTSRESPONSE._serialized_start=790
-  _GETREFUNDABLEAMOUNTSRESPONSE._serialized_end=912
-  _REFUNDORDERREQUEST._serialized_start=915
-  _REFUNDORDERREQUEST._serialized_end=1160
-  _REFUNDORDERRESPONSE._serialized_start=1162
-  _REFUNDORDERRESPONSE._serialized_end=1232
-  _ITEMCANCELLATION._serialized_start=1234
-  _ITEMCANCELLATION._serialized_end=1321
-  _CANCELITEMSREQUEST._serialized_start=1324
-  _CANCELITEMSREQUEST._serialized_end=1604
-  _CANCELITEMSRESPONSE._serialized_start=1606
-  _CANCELITEMSRESPONSE._serialized_end=1722
-  _ADJUSTMENTFEEDLINE._serialized_start=1725
-  _ADJUSTMENTFEEDLINE._serialized_end=1882
-  _SUBMITADJUSTMENTFEEDREQUEST._serialized_start=1885
-  _SUBMITADJUSTMENTFEEDREQUEST._serialized_end=2056
-  _SUBMITADJUSTMENTFEEDRESPONSE._serialized_start=2059
-  _SUBMITADJUSTMENTFEEDRESPONSE._serialized_end=2204
-  _RETURNLINE._serialized_start=2206
-  _RETURNLINE._serialized_end=2304
-  _RECORDRETURNREQUEST._serialized_start=2307
-  _RECORDRETURNREQUEST._serialized_end=2515
-  _RECORDRETURNRESPONSE._serialized_start=2517
-  _RECORDRETURNRESPONSE._serialized_end=2588
-  _LISTREFUNDSREQUEST._serialized_start=2590
-  _LISTREFUNDSREQUEST._serialized_end=2712
-  _LISTREFUNDSRESPONSE._serialized_start=2714
-  _LISTREFUNDSRESPONSE._serialized_end=2826
-  _REFUNDSERVICE._serialized_start=2829
-  _REFUNDSERVICE._serialized_end=3441
+  _REFUNDSERVICE.methods_by_name['GetRefundableAmounts']._options = None
+  _REFUNDSERVICE.methods_by_name['GetRefundableAmounts']._serialized_options = b'\202\323\344\223\002)\022\'/v1/orders/{order_id}/refundableAmounts'
+  _REFUNDSERVICE.methods_by_name['RefundOrder']._options = None
+  _REFUNDSERVICE.methods_by_name['RefundOrder']._serialized_options = b'\202\323\344\223\002!:\001*\"\034/v1/orders/{order_id}:refund'
+  _REFUNDSERVICE.methods_by_name['CancelItems']._options = None
+  _REFUNDSERVICE.methods_by_name['CancelItems']._serialized_options = b'\202\323\344\223\002&:\001*\"!/v1/orders/{order_id}:cancelItems'
+  _REFUNDSERVICE.methods_by_name['SubmitAdjustmentFeed']._options = None
+  _REFUNDSERVICE.methods_by_name['SubmitAdjustmentFeed']._serialized_options = b'\202\323\344\223\002\030:\001*\"\023/v1/adjustmentFeeds'
+  _REFUNDSERVICE.methods_by_name['RecordReturn']._options = None
+  _REFUNDSERVICE.methods_by_name['RecordReturn']._serialized_options = b'\202\323\344\223\002\':\001*\"\"/v1/orders/{order_id}:recordReturn'
+  _REFUNDSERVICE.methods_by_name['ListRefunds']._options = None
+  _REFUNDSERVICE.methods_by_name['ListRefunds']._serialized_options = b'\202\323\344\223\002.Z\037\022\035/v1/orders/{order_id}/refunds\022\013/v1/refunds'
+  _COMPONENTREFUNDABLE._serialized_start=212
+  _COMPONENTREFUNDABLE._serialized_end=495
+  _ITEMREFUNDABLE._serialized_start=498
+  _ITEMREFUNDABLE._serialized_end=755
+  _GETREFUNDABLEAMOUNTSREQUEST._serialized_start=757
+  _GETREFUNDABLEAMOUNTSREQUEST._serialized_end=818
+  _GETREFUNDABLEAMOUNTSRESPONSE._serialized_start=820
+  _GETREFUNDABLEAMOUNTSRESPONSE._serialized_end=942
+  _REFUNDORDERREQUEST._serialized_start=945
+  _REFUNDORDERREQUEST._serialized_end=1190
+  _REFUNDORDERRESPONSE._serialized_start=1192
+  _REFUNDORDERRESPONSE._serialized_end=1262
+  _ITEMCANCELLATION._serialized_start=1264
+  _ITEMCANCELLATION._serialized_end=1351
+  _CANCELITEMSREQUEST._serialized_start=1354
+  _CANCELITEMSREQUEST._serialized_end=1634
+  _CANCELITEMSRESPONSE._serialized_start=1636
+  _CANCELITEMSRESPONSE._serialized_end=1752
+  _ADJUSTMENTFEEDLINE._serialized_start=1755
+  _ADJUSTMENTFEEDLINE._serialized_end=1912
+  _SUBMITADJUSTMENTFEEDREQUEST._serialized_start=1915
+  _SUBMITADJUSTMENTFEEDREQUEST._serialized_end=2086
+  _SUBMITADJUSTMENTFEEDRESPONSE._serialized_start=2089
+  _SUBMITADJUSTMENTFEEDRESPONSE._serialized_end=2234
+  _RETURNLINE._serialized_start=2236
+  _RETURNLINE._serialized_end=2334
+  _RECORDRETURNREQUEST._serialized_start=2337
+  _RECORDRETURNREQUEST._serialized_end=2545
+  _RECORDRETURNRESPONSE._serialized_start=2547
+  _RECORDRETURNRESPONSE._serialized_end=2618
+  _LISTREFUNDSREQUEST._serialized_start=2620
+  _LISTREFUNDSREQUEST._serialized_end=2742
+  _LISTREFUNDSRESPONSE._serialized_start=2744
+  _LISTREFUNDSRESPONSE._serialized_end=2856
+  _REFUNDSERVICE._serialized_start=2859
+  _REFUNDSERVICE._serialized_end=3746
 # @@protoc_insertion_point(module_scope)

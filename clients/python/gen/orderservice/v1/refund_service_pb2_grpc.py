@@ -10,8 +10,8 @@ class RefundServiceStub(object):
     unshipped units, returns. The total refunded for any component of any item never
     exceeds what was charged for it, under any concurrency, retry or replay (R22).
 
-    Authentication, errors, request_id and the ErrorInfo metadata keys work as described on
-    OrderService: field, resource, caller_role, allowed_roles, incident and method on any
+    Authentication, errors, request_id, the HTTP/JSON routes and the ErrorInfo metadata keys
+    work as described on OrderService: field, resource, caller_role, allowed_roles, incident and method on any
     method; order_status, reply_template and use_instead on refusals because of the order's
     status. Refusals of RefundService (FAILED_PRECONDITION) may also carry:
     order_item_id, quantity_unshipped: QUANTITY_EXCEEDS_UNSHIPPED (CancelItems): the item
@@ -75,8 +75,8 @@ class RefundServiceServicer(object):
     unshipped units, returns. The total refunded for any component of any item never
     exceeds what was charged for it, under any concurrency, retry or replay (R22).
 
-    Authentication, errors, request_id and the ErrorInfo metadata keys work as described on
-    OrderService: field, resource, caller_role, allowed_roles, incident and method on any
+    Authentication, errors, request_id, the HTTP/JSON routes and the ErrorInfo metadata keys
+    work as described on OrderService: field, resource, caller_role, allowed_roles, incident and method on any
     method; order_status, reply_template and use_instead on refusals because of the order's
     status. Refusals of RefundService (FAILED_PRECONDITION) may also carry:
     order_item_id, quantity_unshipped: QUANTITY_EXCEEDS_UNSHIPPED (CancelItems): the item
@@ -102,6 +102,7 @@ class RefundServiceServicer(object):
         charge component stands: charged, refunded, refundable now (shipped units) and
         cancelable (unshipped units), with the units shipped, unshipped and returned (R24).
         Changes nothing.
+        HTTP/JSON: GET /v1/orders/{order_id}/refundableAmounts.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -116,6 +117,7 @@ class RefundServiceServicer(object):
         deductions (FAILED_PRECONDITION NOTHING_TO_REFUND when nothing is left); with items,
         exactly the amounts named. Buyer and seller get a REFUND_ISSUED notice carrying the
         refund, and ListRefunds lists it.
+        HTTP/JSON: POST /v1/orders/{order_id}:refund, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -131,6 +133,7 @@ class RefundServiceServicer(object):
         still be returned); otherwise the status stays (notice ITEMS_CANCELED). PENDING is
         refused with ORDER_PENDING, SHIPPED with ORDER_SHIPPED (use_instead RecordReturn),
         CANCELED with ORDER_CANCELED.
+        HTTP/JSON: POST /v1/orders/{order_id}:cancelItems, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,6 +145,7 @@ class RefundServiceServicer(object):
         refund made (R20). One bad line never undoes the others; lines for the same order see
         the earlier lines' refunds. The whole feed is idempotent by its request_id: a retry
         after a crash replays what committed and carries on. validate_only changes nothing.
+        HTTP/JSON: POST /v1/adjustmentFeeds with the request as the JSON body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -156,6 +160,7 @@ class RefundServiceServicer(object):
         fraction of a minor unit is made up or lost (without earlier refunds: exactly the unit
         charges). Buyer and seller get a RETURN_RECORDED notice carrying the refund, and
         ListRefunds lists it.
+        HTTP/JSON: POST /v1/orders/{order_id}:recordReturn, the other fields as the body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -165,6 +170,9 @@ class RefundServiceServicer(object):
         """Marketplace, seller or buyer. Lists refunds, newest first, with AIP-158 paging.
         Sellers and buyers see their own orders' refunds, the marketplace every order's. What
         CancelItems gives back is not a refund and is not listed (R24).
+        HTTP/JSON: GET /v1/refunds (every refund the caller may see, ?orderId= to narrow it)
+        or GET /v1/orders/{order_id}/refunds (one order's); pageSize and pageToken as query
+        parameters.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -215,8 +223,8 @@ class RefundService(object):
     unshipped units, returns. The total refunded for any component of any item never
     exceeds what was charged for it, under any concurrency, retry or replay (R22).
 
-    Authentication, errors, request_id and the ErrorInfo metadata keys work as described on
-    OrderService: field, resource, caller_role, allowed_roles, incident and method on any
+    Authentication, errors, request_id, the HTTP/JSON routes and the ErrorInfo metadata keys
+    work as described on OrderService: field, resource, caller_role, allowed_roles, incident and method on any
     method; order_status, reply_template and use_instead on refusals because of the order's
     status. Refusals of RefundService (FAILED_PRECONDITION) may also carry:
     order_item_id, quantity_unshipped: QUANTITY_EXCEEDS_UNSHIPPED (CancelItems): the item

@@ -443,6 +443,8 @@ export const NotificationAudienceSchema: GenEnum<NotificationAudience> = /*@__PU
  * A client that reads nothing at all while its stream is ending gets no status: the
  * stream is reset (HTTP/2 RST_STREAM) and it resumes from the last cursor it stored.
  *
+ * gRPC only: unlike OrderService and RefundService, this service has no HTTP/JSON routes.
+ *
  * @generated from service orderservice.v1.NotificationService
  */
 export const NotificationService: GenService<{
@@ -463,6 +465,11 @@ export const NotificationService: GenService<{
    * whatever committed in between. Every call that passes the checks gets the header; a
    * call refused at once (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT,
    * OUT_OF_RANGE) gets none.
+   *
+   * gRPC only: no HTTP/JSON route. A subscription lives for hours, sends its start cursor
+   * as a response header before any message, and ends with a status that says where to
+   * resume; HTTP/1.1 JSON transcoding has no place for the header and answers a slow reader
+   * with nothing but a closed connection.
    *
    * @generated from rpc orderservice.v1.NotificationService.Subscribe
    */
