@@ -37,8 +37,8 @@ public sealed class CapturedTelemetry
     /// for its period) and returns the snapshots of <paramref name="name"/>. A flush can
     /// return before its export when an earlier export left the reader's signal set, so it
     /// is asked again until the instrument shows up (the metrics are cumulative: any later
-    /// export has it), for up to 10 s.</summary>
-    public async Task<List<MetricSnapshot>> CollectAsync(ServerFixture server, string name)
+    /// export has it, and <paramref name="until"/>, when given, holds), for up to 10 s.</summary>
+    public async Task<List<MetricSnapshot>> CollectAsync(ServerFixture server, string name, Func<List<MetricSnapshot>, bool>? until = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
@@ -48,7 +48,9 @@ public sealed class CapturedTelemetry
             // scrape. The in-memory reader collects all the same.
             server.Services.GetRequiredService<MeterProvider>().ForceFlush(5_000);
             var found = Metrics.Where(m => m.Name == name).ToList();
-            if (found.Count > 0 || DateTime.UtcNow > deadline)
+            // An export can also be an earlier one, from before the measurement the test
+            // waits for: then ask again until it shows (until), or the deadline.
+            if ((found.Count > 0 && (until is null || until(found))) || DateTime.UtcNow > deadline)
             {
                 return found;
             }
