@@ -25,7 +25,9 @@ buf_curl() { npx --no-install buf curl --http2-prior-knowledge --protocol grpc "
 free_port() {
     local p
     for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 40000))
+        # Below the kernel's ephemeral range (32768-60999 here): a port a client
+        # connection holds there cannot be bound, though nothing listens on it.
+        p=$((10000 + RANDOM % 20000))
         # A successful connect means something listens there.
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"

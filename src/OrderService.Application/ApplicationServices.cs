@@ -16,7 +16,7 @@ public static class ApplicationServices
 {
     public static IServiceCollection AddOrderApplication(this IServiceCollection services)
     {
-        // The business metrics (one Meter, from the host's IMeterFactory), told by the database
+        // The business metrics (the process-wide Meter "OrderService"), told by the database
         // of what each commit changed.
         services.AddMetrics();
         services.AddSingleton<OrderServiceMetrics>();

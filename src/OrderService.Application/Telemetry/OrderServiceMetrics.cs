@@ -65,33 +65,33 @@ public sealed class OrderServiceMetrics : ICommittedEventsObserver
         public const string Outcome = "outcome";
     }
 
-    private readonly Counter<long> _cancellations;
-    private readonly Counter<long> _automaticCancellations;
-    private readonly Counter<long> _refunds;
-    private readonly Counter<long> _refundedAmount;
-    private readonly UpDownCounter<long> _activeSubscribers;
-    private readonly Histogram<double> _noticeLag;
-    private readonly Counter<long> _feedLines;
+    // One Meter for the process, as a library's meter is: OpenTelemetry identifies an
+    // instrument by its meter's name and its own, so a second Meter "OrderService" (one per
+    // host, from each host's IMeterFactory) made duplicates that a host's exporter dropped
+    // when several hosts share a process, as the tests' servers do.
+    private static readonly Meter Meter = new(MeterName);
 
-    public OrderServiceMetrics(IMeterFactory meters)
-    {
-        var meter = meters.Create(MeterName);
-        _cancellations = meter.CreateCounter<long>(CancellationsName, "{cancellation}",
-            "Cancellation acts committed, by reason and attribution (R18).");
-        _automaticCancellations = meter.CreateCounter<long>(AutomaticCancellationsName, "{cancellation}",
-            "Automatic cancellations committed: R4 (payment not authorized in 21 days), R5 (ship date missed by 7 days).");
-        _refunds = meter.CreateCounter<long>(RefundsName, "{refund}",
-            "Refunds committed, by currency, kind and adjustment reason.");
-        _refundedAmount = meter.CreateCounter<long>(RefundedAmountName, "{minor_unit}",
-            "Money refunded to buyers (amounts minus deductions), in minor units of the tagged currency.");
-        _activeSubscribers = meter.CreateUpDownCounter<long>(ActiveSubscribersName, "{stream}",
-            "Notification streams open in this instance.");
-        _noticeLag = meter.CreateHistogram<double>(NoticeLagName, "ms",
-            "Time from an event's commit to its notice being written to a subscriber's stream.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000] });
-        _feedLines = meter.CreateCounter<long>(FeedLinesName, "{line}",
-            "Feed lines applied and committed, accepted or refused.");
-    }
+    private static readonly Counter<long> _cancellations = Meter.CreateCounter<long>(CancellationsName, "{cancellation}",
+        "Cancellation acts committed, by reason and attribution (R18).");
+
+    private static readonly Counter<long> _automaticCancellations = Meter.CreateCounter<long>(AutomaticCancellationsName, "{cancellation}",
+        "Automatic cancellations committed: R4 (payment not authorized in 21 days), R5 (ship date missed by 7 days).");
+
+    private static readonly Counter<long> _refunds = Meter.CreateCounter<long>(RefundsName, "{refund}",
+        "Refunds committed, by currency, kind and adjustment reason.");
+
+    private static readonly Counter<long> _refundedAmount = Meter.CreateCounter<long>(RefundedAmountName, "{minor_unit}",
+        "Money refunded to buyers (amounts minus deductions), in minor units of the tagged currency.");
+
+    private static readonly UpDownCounter<long> _activeSubscribers = Meter.CreateUpDownCounter<long>(ActiveSubscribersName, "{stream}",
+        "Notification streams open in this process.");
+
+    private static readonly Histogram<double> _noticeLag = Meter.CreateHistogram<double>(NoticeLagName, "ms",
+        "Time from an event's commit to its notice being written to a subscriber's stream.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000] });
+
+    private static readonly Counter<long> _feedLines = Meter.CreateCounter<long>(FeedLinesName, "{line}",
+        "Feed lines applied and committed, accepted or refused.");
 
     /// <summary>Counts the cancellations and refunds among committed events.</summary>
     public void Committed(Order order, OrderEvent orderEvent)

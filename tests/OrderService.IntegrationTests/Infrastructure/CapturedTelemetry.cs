@@ -37,19 +37,18 @@ public sealed class CapturedTelemetry
     /// for its period) and returns the snapshots of <paramref name="name"/>. A flush can
     /// return before its export when an earlier export left the reader's signal set, so it
     /// is asked again until the instrument shows up (the metrics are cumulative: any later
-    /// export has it, and <paramref name="until"/>, when given, holds), for up to 10 s.</summary>
+    /// export has it, and <paramref name="until"/>, when given, holds), for up to 30 s.</summary>
     public async Task<List<MetricSnapshot>> CollectAsync(ServerFixture server, string name, Func<List<MetricSnapshot>, bool>? until = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            Metrics.Clear();
             // False whenever the Prometheus reader is there too: it only collects for a
             // scrape. The in-memory reader collects all the same.
             server.Services.GetRequiredService<MeterProvider>().ForceFlush(5_000);
-            var found = Metrics.Where(m => m.Name == name).ToList();
-            // An export can also be an earlier one, from before the measurement the test
-            // waits for: then ask again until it shows (until), or the deadline.
+            // Every export so far, not only the last: a flush may return before its own
+            // export, and an export that ran between the measurement and this call holds it.
+            var found = Metrics.Where(m => m.Name == name).ToList(); // a copy, taken under the lock
             if ((found.Count > 0 && (until is null || until(found))) || DateTime.UtcNow > deadline)
             {
                 return found;
