@@ -52,6 +52,7 @@ public static class DatabaseSetup
         services.AddScoped(serviceProvider => serviceProvider.GetRequiredService<IDbContextFactory<OrderDbContext>>().CreateDbContext()
             .Use(serviceProvider.GetService<EventLogSignal>(), serviceProvider.GetService<IOrderViewRenderer>(),
                 serviceProvider.GetService<ICommittedEventsObserver>()));
+        services.AddSingleton<PassLocks>();
         return services;
     }
 

@@ -1,8 +1,11 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OrderService.Contracts.V1;
 using OrderService.IntegrationTests.Infrastructure;
+using OrderService.Persistence;
 using static OrderService.IntegrationTests.Infrastructure.Notices;
 using static OrderService.IntegrationTests.Infrastructure.TestData;
 
@@ -119,6 +122,46 @@ public sealed class AutoCancellationTests
         Assert.Equal(Timestamp.FromDateTimeOffset(clock.GetUtcNow()), canceledLater.Cancellation.CancelTime);
         Assert.Equal(1, await Warnings(isolated, warnOnly.OrderId));
         Assert.Equal(OrderStatus.Pending, (await Read(isolated, pendingNotDue.OrderId)).Status);
+    }
+
+    /// <summary>Scale-out (issue 13): while another runner holds the pass's lock, a pass does
+    /// nothing and says so; once released, the next pass does the work. On PostgreSQL the
+    /// other runner is another instance (a second <see cref="PassLocks"/> on the same
+    /// database, holding the advisory lock on its own session); on SQLite, one process per
+    /// file, only a runner in the same process excludes.</summary>
+    [Fact]
+    public async Task R5_a_pass_is_skipped_while_another_runner_holds_its_lock_and_done_once_it_is_released()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var isolated = await ServerFixture.StartIsolatedAsync(clock, LoopOff);
+        var now = clock.GetUtcNow();
+        var due = await OrderIn(isolated, OrderStatus.Unshipped, _seller, _buyer, now.AddDays(-10), now.AddDays(-8));
+        var configuration = isolated.Services.GetRequiredService<IConfiguration>();
+        var otherRunner = isolated.Provider == DatabaseProvider.Postgres
+            ? new PassLocks(configuration) // another instance: its own process-local locks
+            : isolated.Services.GetRequiredService<PassLocks>();
+
+        await using (var held = await otherRunner.TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None))
+        {
+            Assert.NotNull(held);
+            var skipped = await AutoCancellation.RunOnceAsync(isolated);
+
+            Assert.Equal(new AutoCancellation.Pass(0, 0, 0, RanElsewhere: true), skipped);
+            Assert.Equal(due.Etag, (await Read(isolated, due.OrderId)).Etag);
+            if (isolated.Provider == DatabaseProvider.Postgres)
+            {
+                // Nor can a third instance take it meanwhile.
+                Assert.Null(await new PassLocks(configuration).TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None));
+            }
+        }
+
+        var pass = await AutoCancellation.RunOnceAsync(isolated);
+
+        Assert.Equal(new AutoCancellation.Pass(0, 1, 0), pass);
+        Assert.Equal(OrderStatus.Canceled, (await Read(isolated, due.OrderId)).Status);
+        // The pass released the lock when it ended: another runner may take it now.
+        await using var after = await otherRunner.TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
+        Assert.NotNull(after);
     }
 
     [Fact]

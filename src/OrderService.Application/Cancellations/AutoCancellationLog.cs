@@ -17,4 +17,8 @@ internal static partial class AutoCancellationLog
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information,
         Message = "Auto-cancel skipped order {OrderId}: {Cause}; the next pass sees it again.")]
     public static partial void OrderSkipped(this ILogger logger, string orderId, string cause);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Debug,
+        Message = "Auto-cancel pass skipped: another runner on the database is doing it.")]
+    public static partial void PassRanElsewhere(this ILogger logger);
 }

@@ -13,8 +13,10 @@ public sealed class AutoCancelOptions
 {
     public const string Section = "AutoCancel";
 
-    /// <summary>Runs the passes at all. Every instance may run them: orders are changed
-    /// under optimistic concurrency, so two instances never cancel one order twice.</summary>
+    /// <summary>Runs the passes at all. Every instance may run them: on PostgreSQL one
+    /// instance at a time does a pass (an advisory lock) and the others skip it, and orders
+    /// are changed under optimistic concurrency in any case, so two instances never cancel
+    /// or warn of one order twice.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Time between passes.</summary>
@@ -27,8 +29,9 @@ public sealed class AutoCancelOptions
     public int BatchSize { get; set; } = 100;
 }
 
-/// <summary>What one pass did.</summary>
-public sealed record AutoCancelPass(int Expired, int AutoCanceled, int Warned);
+/// <summary>What one pass did. <paramref name="RanElsewhere"/>: it did nothing because
+/// another runner (another instance on the database) was doing the pass.</summary>
+public sealed record AutoCancelPass(int Expired, int AutoCanceled, int Warned, bool RanElsewhere = false);
 
 /// <summary>The automatic cancellations, driven by <see cref="TimeProvider"/>: PENDING
 /// orders whose payment was not authorized within 21 days (R4, the marketplace's, never
@@ -37,12 +40,24 @@ public sealed record AutoCancelPass(int Expired, int AutoCanceled, int Warned);
 /// its events, so each one is notified like any other cancellation.</summary>
 public sealed class AutoCancellationService(
     IServiceScopeFactory scopes,
+    PassLocks locks,
     TimeProvider clock,
     IOptions<AutoCancelOptions> options,
     ILogger<AutoCancellationService> logger) : BackgroundService
 {
+    /// <summary>One pass, unless another runner holds the pass's lock: then nothing, at once.
+    /// A cancelled <paramref name="cancellationToken"/> (the host stopping) ends it between
+    /// two orders or rolls back the one in flight: each order's change commits whole or not
+    /// at all.</summary>
     public async Task<AutoCancelPass> RunOnceAsync(CancellationToken cancellationToken)
     {
+        await using var held = await locks.TryAcquireAsync(PassLocks.AutoCancel, cancellationToken);
+        if (held is null)
+        {
+            logger.PassRanElsewhere();
+            return new AutoCancelPass(0, 0, 0, RanElsewhere: true);
+        }
+
         var now = clock.GetUtcNow();
         var expiredBefore = now - Order.PaymentVerificationLimit;
         var shipDateMissedBefore = now - Order.AutoCancelGrace;

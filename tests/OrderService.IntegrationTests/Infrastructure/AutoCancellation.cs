@@ -8,12 +8,13 @@ namespace OrderService.IntegrationTests.Infrastructure;
 public static class AutoCancellation
 {
     /// <summary>What one pass did: PENDING orders canceled for payment (R4), orders whose
-    /// unshipped units were canceled for a missed ship date (R5), warnings given.</summary>
-    public sealed record Pass(int Expired, int AutoCanceled, int Warned);
+    /// unshipped units were canceled for a missed ship date (R5), warnings given; or nothing,
+    /// because another runner held the pass's lock.</summary>
+    public sealed record Pass(int Expired, int AutoCanceled, int Warned, bool RanElsewhere = false);
 
     public static async Task<Pass> RunOnceAsync(ServerFixture server)
     {
         var pass = await server.Services.GetRequiredService<AutoCancellationService>().RunOnceAsync(CancellationToken.None);
-        return new Pass(pass.Expired, pass.AutoCanceled, pass.Warned);
+        return new Pass(pass.Expired, pass.AutoCanceled, pass.Warned, pass.RanElsewhere);
     }
 }
