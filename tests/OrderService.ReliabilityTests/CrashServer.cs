@@ -21,24 +21,36 @@ public sealed class CrashServer : IAsyncDisposable
 
     private readonly Dictionary<string, string> _environment = [];
     private readonly string _state;
+    private readonly string _connectionString;
     private readonly string? _postgresDatabase;
+    private readonly ServerSettings _settings;
 
-    private CrashServer(DatabaseProvider provider, string state, string connectionString, string? postgresDatabase)
+    private CrashServer(DatabaseProvider provider, string state, string connectionString, string? postgresDatabase, ServerSettings settings)
     {
         Provider = provider;
         _state = state;
+        _connectionString = connectionString;
         _postgresDatabase = postgresDatabase;
+        _settings = settings;
         Database = Options(provider, connectionString);
         _environment["ORDERSERVICE_TEST_STATE"] = state;
         _environment["ORDERSERVICE_SERVER_DLL"] = ServerDll;
         _environment["ORDERSERVICE_TEST_SIGNING_KEY"] = SigningKey;
+        _environment["ORDERSERVICE_TEST_SERVER_ARGS"] = string.Join(' ', settings.Arguments);
         if (provider == DatabaseProvider.Postgres)
         {
             // A pool smaller than PostgreSQL's 100 connections: the killed process's sessions
             // may linger for a moment while the restarted one opens its own.
             _environment["ORDERSERVICE_TEST_DB_PROVIDER"] = "Postgres";
-            _environment["ORDERSERVICE_TEST_DB_CONNECTION"] = connectionString + ";Maximum Pool Size=40";
+            _environment["ORDERSERVICE_TEST_DB_CONNECTION"] = connectionString + $";Maximum Pool Size={settings.MaxPoolSize}";
         }
+    }
+
+    /// <summary>How the server processes are started: more command-line settings (no spaces
+    /// inside one), and on PostgreSQL each process's pool size.</summary>
+    public sealed record ServerSettings(IReadOnlyList<string> Arguments, int MaxPoolSize = 40)
+    {
+        public static readonly ServerSettings Default = new([]);
     }
 
     public DatabaseProvider Provider { get; }
@@ -80,14 +92,15 @@ public sealed class CrashServer : IAsyncDisposable
     }
 
     /// <summary>A new state folder and an empty, migrated database; the server is not started.</summary>
-    public static async Task<CrashServer> CreateAsync(DatabaseProvider provider)
+    public static async Task<CrashServer> CreateAsync(DatabaseProvider provider, ServerSettings? settings = null)
     {
+        settings ??= ServerSettings.Default;
         var state = Directory.CreateTempSubdirectory("orderservice-crash.").FullName;
         CrashServer server;
         if (provider == DatabaseProvider.Sqlite)
         {
             // No pooling in the test process: the file is not held open between the tests' reads.
-            server = new CrashServer(provider, state, $"Data Source={Path.Combine(state, "orders.db")};Pooling=False", null);
+            server = new CrashServer(provider, state, $"Data Source={Path.Combine(state, "orders.db")};Pooling=False", null, settings);
         }
         else
         {
@@ -100,7 +113,7 @@ public sealed class CrashServer : IAsyncDisposable
             }
 
             var connection = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { Database = name }.ConnectionString;
-            server = new CrashServer(provider, state, connection, name);
+            server = new CrashServer(provider, state, connection, name, settings);
         }
 
         await using (var db = server.OpenDatabase())
@@ -112,6 +125,20 @@ public sealed class CrashServer : IAsyncDisposable
     }
 
     public OrderDbContext OpenDatabase() => new(Database);
+
+    /// <summary>Another server process on this one's database (PostgreSQL: instances share
+    /// one), with its own state folder, port and log; not started. The first one drops the
+    /// database at the end.</summary>
+    public CrashServer AnotherInstance()
+    {
+        if (Provider != DatabaseProvider.Postgres)
+        {
+            throw new InvalidOperationException("Only PostgreSQL takes several instances on one database.");
+        }
+
+        var state = Directory.CreateTempSubdirectory("orderservice-crash.").FullName;
+        return new CrashServer(Provider, state, _connectionString, null, _settings);
+    }
 
     /// <summary>Starts the server (again) and waits until it listens.</summary>
     public async Task StartAsync() => Address = new Uri((await RunScript("start")).Trim());
@@ -125,6 +152,16 @@ public sealed class CrashServer : IAsyncDisposable
     public Task PauseAsync() => RunScript("pause");
 
     public Task ResumeAsync() => RunScript("resume");
+
+    /// <summary>SIGTERM, a graceful stop (a paused process is resumed to handle it); returns
+    /// how long the process took to go. Throws if it was still there 35 s later and had to
+    /// be killed.</summary>
+    public async Task<TimeSpan> StopAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        await RunScript("stop");
+        return clock.Elapsed;
+    }
 
     /// <summary>A connection that sends exactly what it is given: no request_id filled in, no
     /// retries, so that every answer and every lost call is seen as it is.</summary>

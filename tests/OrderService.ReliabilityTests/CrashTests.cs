@@ -12,17 +12,19 @@ namespace OrderService.ReliabilityTests;
 /// acknowledged write must be there once, every answer the same when asked again with the
 /// same request_id (or, for a call whose answer was lost, consistent with exactly one
 /// effect), and a subscriber resuming from its stored cursor must get every notice once
-/// after de-duplication, and none for a change that did not commit.</summary>
+/// after de-duplication, and none for a change that did not commit. The graceful stops
+/// (SIGTERM during a call and during a background pass, GracefulShutdown.cs) and, on
+/// PostgreSQL, three server processes on one database (ScaleOut.cs) are tried the same way.</summary>
 public abstract partial class CrashTests(ITestOutputHelper output)
 {
     /// <summary>No wait of these tests is longer; a failing test fails, it does not hang.</summary>
-    private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(90);
+    protected static readonly TimeSpan LongWait = TimeSpan.FromSeconds(90);
 
     protected abstract DatabaseProvider Provider { get; }
 
-    private ITestOutputHelper Output { get; } = output;
+    protected ITestOutputHelper Output { get; } = output;
 
-    private static string RunId() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+    protected static string RunId() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 }
 
 public sealed class SqliteCrashTests(ITestOutputHelper output) : CrashTests(output)
@@ -30,7 +32,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : CrashTests(outp
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 }
 
-public sealed class PostgresCrashTests(ITestOutputHelper output) : CrashTests(output), IClassFixture<PostgresCrashTests.ThrowawayServer>
+public sealed partial class PostgresCrashTests(ITestOutputHelper output) : CrashTests(output), IClassFixture<PostgresCrashTests.ThrowawayServer>
 {
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 

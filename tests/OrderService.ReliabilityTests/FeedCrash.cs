@@ -282,7 +282,7 @@ public abstract partial class CrashTests
     }
 
     /// <summary>Writes the end of the server's log into the test's output (a filter: it never catches).</summary>
-    private bool Dump(CrashServer server)
+    protected bool Dump(CrashServer server)
     {
         Output.WriteLine("server log (end):\n" + server.LogTail());
         return false;

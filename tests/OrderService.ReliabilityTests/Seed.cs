@@ -28,16 +28,22 @@ public static class Seed
         Shipped,
     }
 
-    public static async Task WriteAsync(CrashServer server, string sellerId, IReadOnlyList<(string OrderId, State State)> orders)
+    public static Task WriteAsync(CrashServer server, string sellerId, IReadOnlyList<(string OrderId, State State)> orders) =>
+        WriteAsync(server, sellerId, [.. orders.Select(o => (o.OrderId, o.State, TimeSpan.FromHours(1)))]);
+
+    /// <summary>Orders purchased <c>Age</c> ago, each with its latest ship date two days
+    /// after its purchase: 10 days old, an UNSHIPPED order is due for R5's auto-cancel; 8.5
+    /// days, for its warning only; 22 days, a PENDING one is due for R4's.</summary>
+    public static async Task WriteAsync(CrashServer server, string sellerId, IReadOnlyList<(string OrderId, State State, TimeSpan Age)> orders)
     {
         var now = DateTimeOffset.UtcNow;
         foreach (var batch in orders.Chunk(BatchSize))
         {
             await using var db = server.OpenDatabase().Use(null, new OrderViews());
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            foreach (var (orderId, state) in batch)
+            foreach (var (orderId, state, age) in batch)
             {
-                var (order, events) = Build(orderId, sellerId, state, now);
+                var (order, events) = Build(orderId, sellerId, state, now - age);
                 db.Orders.Add(order);
                 db.OrderEvents.AddRange(events);
             }
@@ -47,12 +53,11 @@ public static class Seed
         }
     }
 
-    private static (Order Order, List<OrderEventRecord> Events) Build(string orderId, string sellerId, State state, DateTimeOffset now)
+    private static (Order Order, List<OrderEventRecord> Events) Build(string orderId, string sellerId, State state, DateTimeOffset purchased)
     {
-        var purchased = now.AddHours(-1);
         var events = new List<OrderEventRecord>();
         var order = Order.Create(
-            new NewOrder(orderId, sellerId, "BUYER-" + orderId, "JPY", purchased, now.AddDays(2),
+            new NewOrder(orderId, sellerId, "BUYER-" + orderId, "JPY", purchased, purchased.AddDays(2),
                 [new NewOrderItem("A", "SKU-A", "Tea cup", Units, [new UnitCharge(ChargeComponent.Principal, UnitPrice)])]),
             purchased.AddMinutes(1));
         Step(order, events);
