@@ -173,7 +173,7 @@ public sealed class CrashServer : IAsyncDisposable
     public static string Token(string role, string id) => Commands.MintToken(role, id, TimeSpan.FromHours(1), SigningKey);
 
     /// <summary>The end of the server's log, for a failure's message.</summary>
-    public string LogTail(int lines = 40)
+    public string LogTail(int lines = 60)
     {
         try
         {

@@ -13,6 +13,7 @@ namespace OrderService.Server.Notifications;
 /// from memory.</summary>
 public sealed class EventLogTail(
     IServiceScopeFactory scopes,
+    IConfiguration configuration,
     EventLogSignal signal,
     TimeProvider clock,
     IOptions<NotificationOptions> options,
@@ -129,10 +130,39 @@ public sealed class EventLogTail(
         }
     }
 
+    private DbContextOptions<OrderDbContext>? _ownPool;
+
+    /// <summary>On PostgreSQL the tail reads through a small pool of its own (a connection
+    /// string that differs by its Application Name is another Npgsql pool): under a burst of
+    /// calls that holds every connection of the main pool, notices keep flowing instead of
+    /// waiting behind the queued calls. Elsewhere null: a context of the main pool.</summary>
+    private OrderDbContext? OpenOwnReader()
+    {
+        var provider = DatabaseSetup.ProviderFrom(configuration);
+        if (provider != DatabaseProvider.Postgres)
+        {
+            return null;
+        }
+
+        if (_ownPool is null)
+        {
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSetup.ConnectionStringFrom(configuration, provider));
+            connection.ApplicationName = string.IsNullOrEmpty(connection.ApplicationName) ? "OrderService event log" : connection.ApplicationName + " (event log)";
+            connection.MaxPoolSize = 2;
+            connection.MinPoolSize = 0;
+            var options = new DbContextOptionsBuilder<OrderDbContext>();
+            DatabaseSetup.Configure(options, provider, connection.ConnectionString);
+            _ownPool = options.Options;
+        }
+
+        return new OrderDbContext(_ownPool);
+    }
+
     private async Task ReadNewEventsAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
+        await using var own = OpenOwnReader();
+        var db = own ?? scope.ServiceProvider.GetRequiredService<OrderDbContext>();
         var position = await db.EventLogPositionAsync(cancellationToken);
         var head = Head;
         var first = !_started.Task.IsCompleted;
