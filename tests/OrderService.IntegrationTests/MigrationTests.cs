@@ -10,6 +10,57 @@ namespace OrderService.IntegrationTests;
 /// <summary>Upgrading a database that holds data: what the migrations move must arrive.</summary>
 public sealed class MigrationTests
 {
+    /// <summary>Migrations as a step of their own (docs/operations.md): the script that
+    /// `dotnet ef migrations script --idempotent` writes builds the whole schema on an empty
+    /// database, and, on PostgreSQL, runs a second time without error or change (a rollout
+    /// that applies it again); a server started with Database:MigrateOnStartup=false then
+    /// serves on it. SQLite cannot make idempotent scripts: there the plain script is applied
+    /// once.</summary>
+    [Fact]
+    public async Task The_migration_script_builds_the_schema_on_an_empty_database_and_a_server_that_does_not_migrate_serves_on_it()
+    {
+        await using var server = await ServerFixture.StartIsolatedAsync(
+            settings: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false", ["AutoCancel:Enabled"] = "false" });
+        var idempotent = server.Provider != Persistence.DatabaseProvider.Sqlite;
+
+        var (applied, pendingModelChanges) = await server.QueryDatabaseAsync(async db =>
+        {
+            var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync())
+            {
+                await creator.CreateAsync(); // an empty database, as an operator creates it
+            }
+
+            Assert.Empty(await db.Database.GetAppliedMigrationsAsync());
+            var script = db.GetService<IMigrator>().GenerateScript(
+                options: idempotent ? MigrationsSqlGenerationOptions.Idempotent : MigrationsSqlGenerationOptions.Default);
+            await db.Database.ExecuteSqlRawAsync(script);
+            if (idempotent)
+            {
+                await db.Database.ExecuteSqlRawAsync(script); // applied again: nothing to do
+            }
+
+            return ((await db.Database.GetAppliedMigrationsAsync()).ToList(), db.Database.HasPendingModelChanges());
+        });
+
+        var all = await server.QueryDatabaseAsync(db => Task.FromResult(db.Database.GetMigrations().ToList()));
+        Assert.NotEmpty(all);
+        Assert.Equal(all, applied);
+        Assert.False(pendingModelChanges);
+
+        // The server, which never migrated, serves on the schema the script built.
+        var sellerId = NewId("S");
+        using var marketplace = server.Marketplace();
+        var created = (await marketplace.Orders.CreateOrderAsync(CreateOrder(sellerId, NewId("B")))).Order;
+        var authorized = (await marketplace.Orders.AuthorizePaymentAsync(Authorize(created.OrderId))).Order;
+        using var seller = server.Seller(sellerId);
+        var canceled = (await seller.Orders.CancelOrderAsync(Cancel(created.OrderId))).Order;
+
+        Assert.Equal(OrderStatus.Unshipped, authorized.Status);
+        Assert.Equal(OrderStatus.Canceled, canceled.Status);
+        Assert.Equal(canceled, (await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = created.OrderId })).Order);
+    }
+
     [Fact]
     public async Task R18_an_order_canceled_before_acts_were_recorded_keeps_its_cancellation_after_the_upgrade()
     {
