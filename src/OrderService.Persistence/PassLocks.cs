@@ -6,32 +6,53 @@ namespace OrderService.Persistence;
 /// <summary>Lets one runner at a time do a background pass over the shared database. On
 /// PostgreSQL the lock is a session advisory lock (<c>pg_try_advisory_lock</c>) taken on a
 /// connection of its own, outside the pool: every instance on the database competes for it,
-/// and it goes away with the session if the holder crashes, so no instance ever waits for a
-/// dead one. On SQLite (one process per file) and SQL Server the lock is this process's own;
-/// instances of SQL Server may then run a pass side by side, which optimistic concurrency
-/// keeps correct (an order changed by one is refused to the other), at the cost of reading
-/// the same orders twice.
+/// and it ends with the session. A holder whose process dies loses it as soon as its
+/// operating system closes the connection; one whose machine vanishes, within about a
+/// minute, by the TCP keepalives set on the lock's session. On SQLite (one process per file)
+/// and SQL Server the lock is this process's own; instances of SQL Server may then run a pass
+/// side by side, which optimistic concurrency keeps correct (an order changed by one is
+/// refused to the other), at the cost of reading the same orders twice.
 ///
-/// The lock saves work; it is not what keeps an order from being changed twice. A runner
-/// that lost its connection may still be finishing its current order when another takes
-/// the lock, and the version check settles that one order.</summary>
+/// The lock saves work; it is not what keeps an order from being changed twice. Its session
+/// can be lost while the holder works (a restart of PostgreSQL, a network fault): the holder
+/// learns it at its next <see cref="PassLock.StillHeldAsync"/>, between two batches, and
+/// another instance may take the lock meanwhile; for the orders both touch, the version
+/// check on every change decides.</summary>
 public sealed class PassLocks(IConfiguration configuration)
 {
     /// <summary>The automatic cancellation pass (R4, R5 and the R5 warning).</summary>
     public const string AutoCancel = "auto-cancel";
 
-    // PostgreSQL advisory lock keys are one 64-bit number shared by every application on
-    // the database: ours start with the ASCII of "ORDS".
+    // PostgreSQL advisory lock keys are one 64-bit number shared by every application on the
+    // database; the service's others are in OrderDbContext (EventAppendLockKey, "OrderEvt").
     private static readonly Dictionary<string, long> PostgresKeys = new()
     {
-        [AutoCancel] = 0x4F52_4453_0000_0001,
+        [AutoCancel] = 0x4F72_6450_6173_7331, // "OrdPass1"
     };
+
+    /// <summary>How long a lost session may go unnoticed by PostgreSQL: keepalives after 30 s
+    /// of silence, every 10 s, 3 unanswered.</summary>
+    private const string SessionKeepalives = "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3";
+
+    /// <summary>The PostgreSQL advisory lock key of <paramref name="pass"/>, for an operator
+    /// looking at <c>pg_locks</c> (classid: the high 32 bits, objid: the low, objsubid 1).</summary>
+    public static long PostgresKey(string pass) => PostgresKeys[pass];
 
     private readonly Dictionary<string, SemaphoreSlim> _inProcess = PostgresKeys.Keys.ToDictionary(name => name, _ => new SemaphoreSlim(1, 1));
 
-    /// <summary>The lock of <paramref name="pass"/> if no one else holds it, else null at
-    /// once (never waits: the holder is doing the work). Dispose it to release it.</summary>
-    public async Task<IAsyncDisposable?> TryAcquireAsync(string pass, CancellationToken cancellationToken)
+    /// <summary>Why <see cref="TryAcquireAsync"/> gave no lock.</summary>
+    public enum Refusal
+    {
+        /// <summary>A runner in this process is doing the pass.</summary>
+        RunningHere,
+
+        /// <summary>Another instance on the database is doing the pass.</summary>
+        RunningElsewhere,
+    }
+
+    /// <summary>The lock of <paramref name="pass"/> if no one else holds it, else why not, at
+    /// once (it never waits: the holder is doing the work). Dispose the lock to release it.</summary>
+    public async Task<(PassLock? Lock, Refusal Refusal)> TryAcquireAsync(string pass, CancellationToken cancellationToken)
     {
         if (!PostgresKeys.TryGetValue(pass, out var key))
         {
@@ -43,7 +64,7 @@ public sealed class PassLocks(IConfiguration configuration)
         var local = _inProcess[pass];
         if (!await local.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
-            return null;
+            return (null, Refusal.RunningHere);
         }
 
         try
@@ -51,7 +72,7 @@ public sealed class PassLocks(IConfiguration configuration)
             var provider = DatabaseSetup.ProviderFrom(configuration);
             if (provider != DatabaseProvider.Postgres)
             {
-                return new Held(local, null, key);
+                return (new PassLock(local, null, key), default);
             }
 
             // Not from the pool: a session lock would stay with a pooled connection (the pool
@@ -61,10 +82,15 @@ public sealed class PassLocks(IConfiguration configuration)
             try
             {
                 await connection.OpenAsync(cancellationToken);
+                await using (var keepalives = new NpgsqlCommand(SessionKeepalives, connection))
+                {
+                    await keepalives.ExecuteNonQueryAsync(cancellationToken);
+                }
+
                 await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
                 if (await command.ExecuteScalarAsync(cancellationToken) is true)
                 {
-                    return new Held(local, connection, key);
+                    return (new PassLock(local, connection, key), default);
                 }
             }
             catch
@@ -75,7 +101,7 @@ public sealed class PassLocks(IConfiguration configuration)
 
             await connection.DisposeAsync();
             local.Release();
-            return null;
+            return (null, Refusal.RunningElsewhere);
         }
         catch
         {
@@ -83,43 +109,79 @@ public sealed class PassLocks(IConfiguration configuration)
             throw;
         }
     }
+}
 
-    private sealed class Held(SemaphoreSlim local, NpgsqlConnection? connection, long key) : IAsyncDisposable
+/// <summary>A held pass lock (<see cref="PassLocks"/>). Disposing it releases it.</summary>
+public sealed class PassLock : IAsyncDisposable
+{
+    private static readonly TimeSpan UnlockTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _local;
+    private readonly NpgsqlConnection? _connection;
+    private readonly long _key;
+    private int _released;
+
+    internal PassLock(SemaphoreSlim local, NpgsqlConnection? connection, long key)
     {
-        private int _released;
+        _local = local;
+        _connection = connection;
+        _key = key;
+    }
 
-        public async ValueTask DisposeAsync()
+    /// <summary>Whether the lock's session is still there (so the lock still held): a pass
+    /// asks between batches and stops when it is not, leaving the rest to whoever holds the
+    /// lock now. Always true for a lock of this process only.</summary>
+    public async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is null)
         {
-            if (Interlocked.Exchange(ref _released, 1) == 1)
-            {
-                return;
-            }
+            return true;
+        }
 
-            try
+        try
+        {
+            await using var ping = new NpgsqlCommand("SELECT 1", _connection);
+            await ping.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            return false; // the session broke: its lock is gone with it
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_connection is not null)
             {
-                if (connection is not null)
+                try
                 {
-                    try
-                    {
-                        // Closing ends the session, which releases the lock anyway; unlocking
-                        // first just says so sooner to a server that is slow to notice.
-                        await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
-                        await unlock.ExecuteScalarAsync(CancellationToken.None);
-                    }
-                    catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-                    {
-                        // The connection broke: the session, and its lock, are gone with it.
-                    }
-                    finally
-                    {
-                        await connection.DisposeAsync();
-                    }
+                    // Closing ends the session, which releases the lock anyway; unlocking first
+                    // tells a server that is slow to notice the close. Briefly: a stop waits.
+                    using var timeout = new CancellationTokenSource(UnlockTimeout);
+                    await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", _connection) { Parameters = { new() { Value = _key } } };
+                    await unlock.ExecuteScalarAsync(timeout.Token);
+                }
+                catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or OperationCanceledException)
+                {
+                    // The session broke or is slow: closing it below ends it, and the lock.
+                }
+                finally
+                {
+                    await _connection.DisposeAsync();
                 }
             }
-            finally
-            {
-                local.Release();
-            }
+        }
+        finally
+        {
+            _local.Release();
         }
     }
 }

@@ -141,17 +141,21 @@ public sealed class AutoCancellationTests
             ? new PassLocks(configuration) // another instance: its own process-local locks
             : isolated.Services.GetRequiredService<PassLocks>();
 
-        await using (var held = await otherRunner.TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None))
+        var (held, _) = await otherRunner.TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
+        await using (held)
         {
             Assert.NotNull(held);
             var skipped = await AutoCancellation.RunOnceAsync(isolated);
 
-            Assert.Equal(new AutoCancellation.Pass(0, 0, 0, RanElsewhere: true), skipped);
+            Assert.Equal(new AutoCancellation.Pass(0, 0, 0, HeldByAnotherRunner: true), skipped);
             Assert.Equal(due.Etag, (await Read(isolated, due.OrderId)).Etag);
             if (isolated.Provider == DatabaseProvider.Postgres)
             {
-                // Nor can a third instance take it meanwhile.
-                Assert.Null(await new PassLocks(configuration).TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None));
+                // Nor can a third instance take it meanwhile; it is told where the pass runs.
+                var (third, refusal) = await new PassLocks(configuration).TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
+                Assert.Null(third);
+                Assert.Equal(PassLocks.Refusal.RunningElsewhere, refusal);
+                Assert.True(await held.StillHeldAsync(CancellationToken.None));
             }
         }
 
@@ -160,8 +164,50 @@ public sealed class AutoCancellationTests
         Assert.Equal(new AutoCancellation.Pass(0, 1, 0), pass);
         Assert.Equal(OrderStatus.Canceled, (await Read(isolated, due.OrderId)).Status);
         // The pass released the lock when it ended: another runner may take it now.
-        await using var after = await otherRunner.TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
-        Assert.NotNull(after);
+        var (after, _) = await otherRunner.TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
+        await using (after)
+        {
+            Assert.NotNull(after);
+        }
+    }
+
+    /// <summary>Scale-out (issue 13): a holder whose lock session broke (PostgreSQL restarted,
+    /// the connection cut) learns it at its next check, which a pass makes before each batch,
+    /// and another instance can take the lock at once. Here the session is ended the way an
+    /// operator or a failover would, with pg_terminate_backend. On SQLite the lock is the
+    /// process's own and cannot be lost that way: it stays held until released.</summary>
+    [Fact]
+    public async Task A_pass_lock_whose_session_broke_says_so_and_another_instance_can_take_it()
+    {
+        await using var isolated = await ServerFixture.StartIsolatedAsync(settings: LoopOff);
+        var configuration = isolated.Services.GetRequiredService<IConfiguration>();
+        var (held, _) = await new PassLocks(configuration).TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
+        await using (held)
+        {
+            Assert.NotNull(held);
+            Assert.True(await held.StillHeldAsync(CancellationToken.None));
+            if (isolated.Provider != DatabaseProvider.Postgres)
+            {
+                Assert.True(await held.StillHeldAsync(CancellationToken.None));
+                return;
+            }
+
+            var key = PassLocks.PostgresKey(PassLocks.AutoCancel);
+            var terminated = await isolated.QueryDatabaseAsync(db => db.Database.SqlQuery<bool>($"""
+                SELECT pg_terminate_backend(pid, 5000) AS "Value" FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                  AND classid::bigint = {key >> 32} AND objid::bigint = {key & 0xFFFF_FFFF}
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """).ToListAsync());
+            Assert.Equal([true], terminated);
+
+            Assert.False(await held.StillHeldAsync(CancellationToken.None));
+            var (taken, _) = await new PassLocks(configuration).TryAcquireAsync(PassLocks.AutoCancel, CancellationToken.None);
+            await using (taken)
+            {
+                Assert.NotNull(taken);
+            }
+        }
     }
 
     [Fact]

@@ -18,7 +18,12 @@ internal static partial class AutoCancellationLog
         Message = "Auto-cancel skipped order {OrderId}: {Cause}; the next pass sees it again.")]
     public static partial void OrderSkipped(this ILogger logger, string orderId, string cause);
 
+    /// <summary>Debug: with several instances, every pass but one is skipped this way.</summary>
     [LoggerMessage(EventId = 1204, Level = LogLevel.Debug,
-        Message = "Auto-cancel pass skipped: another runner on the database is doing it.")]
-    public static partial void PassRanElsewhere(this ILogger logger);
+        Message = "Auto-cancel pass skipped: a runner {Where} holds its lock and is doing it.")]
+    public static partial void PassHeldByAnotherRunner(this ILogger logger, string where);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning,
+        Message = "Auto-cancel pass stopped part-way: the session of its lock broke ({Expired} expired, {AutoCanceled} auto-canceled, {Warned} warned so far); the lock's next holder does the rest.")]
+    public static partial void PassLockLost(this ILogger logger, int expired, int autoCanceled, int warned);
 }

@@ -29,9 +29,10 @@ public sealed class AutoCancelOptions
     public int BatchSize { get; set; } = 100;
 }
 
-/// <summary>What one pass did. <paramref name="RanElsewhere"/>: it did nothing because
-/// another runner (another instance on the database) was doing the pass.</summary>
-public sealed record AutoCancelPass(int Expired, int AutoCanceled, int Warned, bool RanElsewhere = false);
+/// <summary>What one pass did. <paramref name="HeldByAnotherRunner"/>: it did nothing because
+/// another runner (in this process, or another instance on the database) held the pass's
+/// lock. <paramref name="LockLost"/>: it stopped part-way because its lock's session broke.</summary>
+public sealed record AutoCancelPass(int Expired, int AutoCanceled, int Warned, bool HeldByAnotherRunner = false, bool LockLost = false);
 
 /// <summary>The automatic cancellations, driven by <see cref="TimeProvider"/>: PENDING
 /// orders whose payment was not authorized within 21 days (R4, the marketplace's, never
@@ -51,40 +52,48 @@ public sealed class AutoCancellationService(
     /// at all.</summary>
     public async Task<AutoCancelPass> RunOnceAsync(CancellationToken cancellationToken)
     {
-        await using var held = await locks.TryAcquireAsync(PassLocks.AutoCancel, cancellationToken);
+        var (held, refusal) = await locks.TryAcquireAsync(PassLocks.AutoCancel, cancellationToken);
         if (held is null)
         {
-            logger.PassRanElsewhere();
-            return new AutoCancelPass(0, 0, 0, RanElsewhere: true);
+            logger.PassHeldByAnotherRunner(refusal == PassLocks.Refusal.RunningHere ? "in this process" : "on another instance");
+            return new AutoCancelPass(0, 0, 0, HeldByAnotherRunner: true);
         }
 
-        var now = clock.GetUtcNow();
-        var expiredBefore = now - Order.PaymentVerificationLimit;
-        var shipDateMissedBefore = now - Order.AutoCancelGrace;
-        var warnShipDatesBefore = now - Order.AutoCancelGrace + options.Value.WarningLeadTime;
-
-        var expired = await ChangeEachAsync(
-            db => db.Orders.Where(o => o.Status == OrderStatus.Pending && o.PurchasedAt <= expiredBefore),
-            order => order.ExpireUnauthorizedPayment(now),
-            cancellationToken);
-        var autoCanceled = await ChangeEachAsync(
-            db => db.Orders.Where(o => (o.Status == OrderStatus.Unshipped || o.Status == OrderStatus.PartiallyShipped)
-                && o.LatestShipDate <= shipDateMissedBefore),
-            order => order.AutoCancelForMissedShipDate(now),
-            cancellationToken);
-        var warned = await ChangeEachAsync(
-            db => db.Orders.Where(o => (o.Status == OrderStatus.Unshipped || o.Status == OrderStatus.PartiallyShipped)
-                && o.AutoCancelWarnedAt == null && o.LatestShipDate <= warnShipDatesBefore),
-            order => order.WarnOfAutoCancel(now),
-            cancellationToken);
-
-        var pass = new AutoCancelPass(expired, autoCanceled, warned);
-        if (expired + autoCanceled + warned > 0)
+        await using (held)
         {
-            logger.PassCompleted(expired, autoCanceled, warned);
-        }
+            var now = clock.GetUtcNow();
+            var expiredBefore = now - Order.PaymentVerificationLimit;
+            var shipDateMissedBefore = now - Order.AutoCancelGrace;
+            var warnShipDatesBefore = now - Order.AutoCancelGrace + options.Value.WarningLeadTime;
 
-        return pass;
+            var expired = await ChangeEachAsync(held,
+                db => db.Orders.Where(o => o.Status == OrderStatus.Pending && o.PurchasedAt <= expiredBefore),
+                order => order.ExpireUnauthorizedPayment(now),
+                cancellationToken);
+            var autoCanceled = expired.LockLost ? default : await ChangeEachAsync(held,
+                db => db.Orders.Where(o => (o.Status == OrderStatus.Unshipped || o.Status == OrderStatus.PartiallyShipped)
+                    && o.LatestShipDate <= shipDateMissedBefore),
+                order => order.AutoCancelForMissedShipDate(now),
+                cancellationToken);
+            var warned = expired.LockLost || autoCanceled.LockLost ? default : await ChangeEachAsync(held,
+                db => db.Orders.Where(o => (o.Status == OrderStatus.Unshipped || o.Status == OrderStatus.PartiallyShipped)
+                    && o.AutoCancelWarnedAt == null && o.LatestShipDate <= warnShipDatesBefore),
+                order => order.WarnOfAutoCancel(now),
+                cancellationToken);
+
+            var lockLost = expired.LockLost || autoCanceled.LockLost || warned.LockLost;
+            var pass = new AutoCancelPass(expired.Changed, autoCanceled.Changed, warned.Changed, LockLost: lockLost);
+            if (lockLost)
+            {
+                logger.PassLockLost(pass.Expired, pass.AutoCanceled, pass.Warned);
+            }
+            else if (pass.Expired + pass.AutoCanceled + pass.Warned > 0)
+            {
+                logger.PassCompleted(pass.Expired, pass.AutoCanceled, pass.Warned);
+            }
+
+            return pass;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -112,21 +121,28 @@ public sealed class AutoCancellationService(
     /// <summary>Applies <paramref name="change"/> to every order the query finds, one
     /// order per transaction: a conflict with a concurrent change (the seller shipping at
     /// that moment, another instance's pass) loses only that order, which the next pass
-    /// sees again in its new state.</summary>
-    private async Task<int> ChangeEachAsync(
-        Func<OrderDbContext, IQueryable<Order>> due, Action<Order> change, CancellationToken cancellationToken)
+    /// sees again in its new state.
+    /// A batch starts only while the pass's lock is still held: when its session broke, the
+    /// pass stops and leaves the rest to whoever holds the lock now.</summary>
+    private async Task<(int Changed, bool LockLost)> ChangeEachAsync(
+        PassLock held, Func<OrderDbContext, IQueryable<Order>> due, Action<Order> change, CancellationToken cancellationToken)
     {
         var changed = 0;
         var skipped = new HashSet<string>();
         while (true)
         {
+            if (!await held.StillHeldAsync(cancellationToken))
+            {
+                return (changed, true);
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
             var batch = await due(db).Where(o => !skipped.Contains(o.Id))
                 .OrderBy(o => o.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
-                return changed;
+                return (changed, false);
             }
 
             foreach (var order in batch)
