@@ -14,6 +14,7 @@ namespace OrderService.Server.Notifications;
 public sealed class EventLogTail(
     IServiceScopeFactory scopes,
     IConfiguration configuration,
+    ILoggerFactory loggerFactory,
     EventLogSignal signal,
     TimeProvider clock,
     IOptions<NotificationOptions> options,
@@ -28,6 +29,7 @@ public sealed class EventLogTail(
     private long _start;
     private long _head;
     private long _prunedThrough;
+    private DbContextOptions<OrderDbContext>? _readerOptions;
 
     /// <summary>How far the log has been read: every event up to here is in memory (down to
     /// the oldest held) or was before.</summary>
@@ -130,12 +132,11 @@ public sealed class EventLogTail(
         }
     }
 
-    private DbContextOptions<OrderDbContext>? _ownPool;
-
-    /// <summary>On PostgreSQL the tail reads through a small pool of its own (a connection
-    /// string that differs by its Application Name is another Npgsql pool): under a burst of
-    /// calls that holds every connection of the main pool, notices keep flowing instead of
-    /// waiting behind the queued calls. Elsewhere null: a context of the main pool.</summary>
+    /// <summary>On PostgreSQL the tail reads through a small pool of its own (2 connections;
+    /// a connection string that differs, here by its Application Name and pool size, is
+    /// another Npgsql pool): under a burst of calls that holds every connection of the main
+    /// pool, notices keep flowing instead of waiting behind the queued calls. Elsewhere null:
+    /// a context of the main pool.</summary>
     private OrderDbContext? OpenOwnReader()
     {
         var provider = DatabaseSetup.ProviderFrom(configuration);
@@ -144,25 +145,25 @@ public sealed class EventLogTail(
             return null;
         }
 
-        if (_ownPool is null)
+        if (_readerOptions is null)
         {
             var connection = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSetup.ConnectionStringFrom(configuration, provider));
             connection.ApplicationName = string.IsNullOrEmpty(connection.ApplicationName) ? "OrderService event log" : connection.ApplicationName + " (event log)";
             connection.MaxPoolSize = 2;
             connection.MinPoolSize = 0;
-            var options = new DbContextOptionsBuilder<OrderDbContext>();
+            var options = new DbContextOptionsBuilder<OrderDbContext>().UseLoggerFactory(loggerFactory);
             DatabaseSetup.Configure(options, provider, connection.ConnectionString);
-            _ownPool = options.Options;
+            _readerOptions = options.Options;
         }
 
-        return new OrderDbContext(_ownPool);
+        return new OrderDbContext(_readerOptions);
     }
 
     private async Task ReadNewEventsAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
         await using var own = OpenOwnReader();
-        var db = own ?? scope.ServiceProvider.GetRequiredService<OrderDbContext>();
+        await using var scope = own is null ? scopes.CreateAsyncScope() : default(AsyncServiceScope?);
+        var db = own ?? scope!.Value.ServiceProvider.GetRequiredService<OrderDbContext>();
         var position = await db.EventLogPositionAsync(cancellationToken);
         var head = Head;
         var first = !_started.Task.IsCompleted;
