@@ -23,11 +23,15 @@ public sealed class PassLocks(IConfiguration configuration)
     /// <summary>The automatic cancellation pass (R4, R5 and the R5 warning).</summary>
     public const string AutoCancel = "auto-cancel";
 
+    /// <summary>Rendering the stale stored views of orders at start (after an upgrade).</summary>
+    public const string RenderViews = "render-views";
+
     // PostgreSQL advisory lock keys are one 64-bit number shared by every application on the
     // database; the service's others are in OrderDbContext (EventAppendLockKey, "OrderEvt").
     private static readonly Dictionary<string, long> PostgresKeys = new()
     {
         [AutoCancel] = 0x4F72_6450_6173_7331, // "OrdPass1"
+        [RenderViews] = 0x4F72_6450_6173_7332, // "OrdPass2"
     };
 
     /// <summary>How long a lost session may go unnoticed by PostgreSQL: keepalives after 30 s

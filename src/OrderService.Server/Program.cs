@@ -48,7 +48,8 @@ builder.Services.AddOptions<AutoCancelOptions>().BindConfiguration(AutoCancelOpt
 builder.Services.AddOptions<TokenSettings>().BindConfiguration("Authentication")
     .Validate(t => t.SigningKey.Length >= 32, "Authentication:SigningKey must be set to at least 32 characters.")
     .ValidateOnStart();
-builder.Services.AddHostedService<OrderViewRenderer>();
+builder.Services.AddSingleton<OrderViewRenderer>();
+builder.Services.AddHostedService(services => services.GetRequiredService<OrderViewRenderer>());
 builder.Services.AddSingleton<AutoCancellationService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<AutoCancellationService>());
 

@@ -112,6 +112,52 @@ public sealed class OrderViewTests(ServerFixture server)
         }
     }
 
+    /// <summary>Scale-out (issue 13): instances started together after an upgrade take turns
+    /// rendering the stale views. While another runner holds the rendering lock (on
+    /// PostgreSQL another instance, here a second <see cref="PassLocks"/> on the database; on
+    /// SQLite a runner in the same process) an instance waits and renders nothing; once the
+    /// lock is free it renders what is still stale.</summary>
+    [Fact]
+    public async Task Stale_views_wait_for_the_rendering_lock_another_runner_holds_and_are_rendered_once_it_is_free()
+    {
+        await using var isolated = await ServerFixture.StartIsolatedAsync(settings: new Dictionary<string, string?> { ["AutoCancel:Enabled"] = "false" });
+        var orderId = (await OrderIn(isolated, OrderStatus.Unshipped, _seller, _buyer)).OrderId;
+        await isolated.QueryDatabaseAsync(db => db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => s
+            .SetProperty(o => EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn), 0)
+            .SetProperty(o => EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn), (byte[]?)null)));
+        var otherRunner = isolated.Provider == DatabaseProvider.Postgres
+            ? new PassLocks(isolated.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>())
+            : isolated.Services.GetRequiredService<PassLocks>();
+        var renderer = isolated.Services.GetRequiredService<OrderService.Server.Services.OrderViewRenderer>();
+
+        Task<int> rendering;
+        var (held, _) = await otherRunner.TryAcquireAsync(PassLocks.RenderViews, CancellationToken.None);
+        await using (held)
+        {
+            Assert.NotNull(held);
+            rendering = renderer.RenderAllStaleAsync(CancellationToken.None);
+            // Two of its turns to ask for the lock go by: it waits, and the view stays stale.
+            await Task.Delay(OrderService.Server.Services.OrderViewRenderer.LockRetryInterval * 2);
+            Assert.False(rendering.IsCompleted, "the renderer did not wait for the lock another runner held");
+            Assert.Equal(0, (await ViewOf(isolated, orderId)).Format);
+        }
+
+        Assert.Equal(1, await rendering.WaitAsync(TimeSpan.FromSeconds(30)));
+        var (format, view) = await ViewOf(isolated, orderId);
+        Assert.Equal(OrderViews.CurrentFormat, format);
+        using var seller = isolated.Seller(_seller);
+        Assert.Equal((await seller.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId })).Order, Order.Parser.ParseFrom(view));
+    }
+
+    private static Task<(int Format, byte[] View)> ViewOf(ServerFixture on, string orderId) =>
+        on.QueryDatabaseAsync(async db =>
+        {
+            var row = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+                .Select(o => new { Format = EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn), View = EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn) })
+                .SingleAsync();
+            return (row.Format, row.View ?? []);
+        });
+
     [Fact]
     public async Task Items_come_back_in_the_order_the_marketplace_gave_them_and_charges_by_component_however_they_are_read()
     {
@@ -150,14 +196,7 @@ public sealed class OrderViewTests(ServerFixture server)
         });
     }
 
-    private Task<(int Format, byte[] View)> StoredViewOf(string orderId) =>
-        server.QueryDatabaseAsync(async db =>
-        {
-            var row = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
-                .Select(o => new { Format = EF.Property<int>(o, IOrderViewRenderer.ViewFormatColumn), View = EF.Property<byte[]?>(o, IOrderViewRenderer.ViewColumn) })
-                .SingleAsync();
-            return (row.Format, row.View ?? []);
-        });
+    private Task<(int Format, byte[] View)> StoredViewOf(string orderId) => ViewOf(server, orderId);
 
     private async Task<Order> ReadWhole(string orderId)
     {
